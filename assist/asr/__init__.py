@@ -1,0 +1,1 @@
+"""Speech recognition: model resolution, the recognizer, guards and the worker."""

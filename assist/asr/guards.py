@@ -1,0 +1,121 @@
+"""Hallucination guards: reject or clean recognised text before anyone sees it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assist.config import GuardConfig
+
+# Known Whisper phantoms: subtitle credits and video outros it invents on silence or noise.
+PHANTOMS: tuple[str, ...] = (
+    "продолжение следует",
+    "субтитры сделал",
+    "субтитры делал",
+    "субтитры создавал",
+    "субтитры подогнал",
+    "субтитры подготовил",
+    "редактор субтитров",
+    "корректор а егорова",
+    "dimatorzok",
+    "диматорзок",
+    "спасибо за просмотр",
+    "подписывайтесь на канал",
+    "ставьте лайки",
+    "thanks for watching",
+    "thank you for watching",
+    "thank you so much for watching",
+    "please subscribe",
+    "like and subscribe",
+    "subscribe to my channel",
+    "don't forget to subscribe",
+    "see you in the next video",
+    "subtitles by",
+    "captions by",
+    "transcribed by",
+    "amara org",
+)
+
+_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
+_NON_WORD = re.compile(r"[^\w\s']+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`reason` is None when the text passes; `text` is the cleaned text."""
+
+    text: str
+    reason: str | None
+
+
+def normalize(text: str) -> str:
+    """Lowercase, ё→е, punctuation to spaces: the form phantoms are matched in."""
+    lowered = text.lower().replace("ё", "е").replace("’", "'")
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", lowered)).strip()
+
+
+def strip_phantoms(text: str, extra: tuple[str, ...] = ()) -> str:
+    """Drop every sentence that contains a known phantom phrase."""
+    phantoms = PHANTOMS + tuple(normalize(p) for p in extra)
+    kept = []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        norm = normalize(sentence)
+        if norm and not any(p in norm for p in phantoms):
+            kept.append(sentence.strip())
+    return " ".join(kept)
+
+
+def collapse_repeats(words: list[str], limit: int) -> tuple[list[str], int]:
+    """Collapse any n-gram (n ≤ 6) repeated `limit`+ times in a row to one copy.
+
+    Returns the words and how many were removed. Single numbers are exempt: people dictate
+    "five five five five".
+    """
+    removed = 0
+    norm = [normalize(w) for w in words]
+    for size in range(1, 7):
+        position = 0
+        while position + size * limit <= len(words):
+            gram = norm[position : position + size]
+            if size == 1 and (not gram[0] or gram[0].isdigit() or len(gram[0]) < 2):
+                position += 1
+                continue
+            reps = 1
+            while norm[position + reps * size : position + (reps + 1) * size] == gram:
+                reps += 1
+            if reps >= limit:
+                cut_from = position + size
+                cut_to = position + reps * size
+                del words[cut_from:cut_to]
+                del norm[cut_from:cut_to]
+                removed += cut_to - cut_from
+            position += 1
+    return words, removed
+
+
+def judge(
+    text: str,
+    avg_logprob: float,
+    no_speech_prob: float,
+    compression_ratio: float,
+    config: GuardConfig,
+) -> Verdict:
+    """Apply every guard; the first that fails names the reason."""
+    if not normalize(text):
+        return Verdict("", "empty")
+    if no_speech_prob > config.no_speech_prob and avg_logprob < config.logprob_with_no_speech:
+        return Verdict("", "no_speech")
+    if avg_logprob < config.min_logprob:
+        return Verdict("", "low_confidence")
+    if compression_ratio > config.compression_ratio:
+        return Verdict("", "compression_ratio")
+    cleaned = strip_phantoms(text, config.extra_blocklist)
+    if not normalize(cleaned):
+        return Verdict("", "phantom")
+    words = cleaned.split()
+    collapsed, removed = collapse_repeats(words, config.repeat_limit)
+    if removed and removed >= 0.5 * (len(collapsed) + removed):
+        return Verdict("", "repetition")
+    return Verdict(" ".join(collapsed), None)

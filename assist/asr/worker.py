@@ -1,0 +1,113 @@
+"""The one ASR worker thread: it owns the model and runs every recognizer call."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assist.asr.backlog import Backlog
+from assist.asr.guards import Verdict, judge
+from assist.asr.recognizer import Recognition, Recognizer
+from assist.config import LANGUAGE_AUTO, EngineConfig
+from assist.endpointer import Window
+
+log = logging.getLogger(__name__)
+
+THREAD_NAME = "assist-asr"
+LANGUAGE_LOCK_PROB = 0.8  # "auto" keeps a channel's language once detected this surely...
+LANGUAGE_LOCK_SPEECH_S = 1.0  # ...on at least this much speech
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The recognizer's verdict on one window, with its compute time."""
+
+    window: Window
+    recognition: Recognition | None
+    verdict: Verdict | None
+    compute_s: float
+    started: float  # engine clock when the recognizer started (live pacing)
+    error: str | None = None
+
+
+class LanguageState:
+    """Per-channel language: fixed, or detected until one language is clear, then kept."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self._fixed = {
+            channel: lang
+            for channel, lang in enumerate(config.channels.languages)
+            if lang != LANGUAGE_AUTO
+        }
+        self._locked: dict[int, str] = {}
+        self._candidates = config.asr.auto_languages
+
+    def language_for(self, window: Window, recognizer: Recognizer) -> str:
+        channel = window.channel
+        if channel in self._fixed:
+            return self._fixed[channel]
+        if channel in self._locked:
+            return self._locked[channel]
+        language, prob = recognizer.detect_language(window.audio, self._candidates)
+        if prob >= LANGUAGE_LOCK_PROB and window.speech_s >= LANGUAGE_LOCK_SPEECH_S:
+            self._locked[channel] = language
+            log.info("channel %d language locked to %s (p=%.2f)", channel, language, prob)
+        return language
+
+
+class AsrWorker:
+    """Takes windows from its inbox one at a time and reports each outcome."""
+
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        config: EngineConfig,
+        inbox: Backlog,
+        on_done: Callable[[Outcome], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self._recognizer = recognizer
+        self._config = config
+        self._inbox = inbox
+        self._on_done = on_done
+        self._clock = clock
+        self.languages = LanguageState(config)
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            window = self._inbox.take()
+            if window is None:
+                return
+            outcome = self.process(window)
+            try:
+                self._on_done(outcome)
+            except Exception:  # a broken listener must not kill the recognizer
+                log.exception("outcome handler failed")
+
+    def process(self, window: Window) -> Outcome:
+        started = self._clock()
+        begin = time.perf_counter()
+        try:
+            language = self.languages.language_for(window, self._recognizer)
+            recognition = self._recognizer.recognize(window.audio, language)
+            verdict = judge(
+                recognition.text,
+                recognition.avg_logprob,
+                recognition.no_speech_prob,
+                recognition.compression_ratio,
+                self._config.guards,
+            )
+        except Exception as exc:
+            log.exception("recognizer failed on a %.1f s window", window.duration)
+            return Outcome(window, None, None, time.perf_counter() - begin, started, str(exc))
+        return Outcome(window, recognition, verdict, time.perf_counter() - begin, started)

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m assist.bench latency|soak ...`; the last line printed is JSON."""

@@ -1,0 +1,32 @@
+"""python -m assist.bench {latency,soak} ... — figures to stdout, JSON summary on the last line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from assist.bench import latency, soak
+from assist.errors import AssistError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assist.bench")
+    commands = parser.add_subparsers(dest="bench", required=True)
+    latency.add_arguments(commands.add_parser("latency", help="latency, RTF and WER per file"))
+    soak.add_arguments(commands.add_parser("soak", help="a long call built from recordings"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.bench == "latency":
+            latency.run(args)
+        else:
+            soak.run(args)
+    except AssistError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

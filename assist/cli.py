@@ -1,0 +1,197 @@
+"""The `sufler` command line: transcribe files now; the app, rules and reports plug in here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from assist.audio.source import FileSource
+from assist.config import LANGUAGE_AUTO, PACES, EngineConfig, load_config, replace_config
+from assist.engine import Engine
+from assist.errors import AssistError
+from assist.events import (
+    BacklogReported,
+    EngineError,
+    Event,
+    TranscriptUpdated,
+    UtteranceSuppressed,
+)
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+DEMO_AUDIO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo_call.wav"
+
+
+class UsageError(AssistError):
+    """A bad command-line option."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def transcript_record(event: TranscriptUpdated) -> dict[str, Any]:
+    """The JSON Lines record of one final utterance."""
+    times = event.times
+    return {
+        "type": "transcript" if event.final else "partial",
+        "speaker": event.speaker,
+        "text": event.text,
+        "start": round(event.start, 3),
+        "end": round(event.end, 3),
+        "emitted": round(times.emitted, 3),
+        "language": event.language,
+        "id": event.utterance_id,
+        "stages": {
+            "captured": round(times.captured, 3),
+            "endpointed": round(times.endpointed, 3),
+            "asr_start": round(times.asr_start, 3),
+            "asr_end": round(times.asr_end, 3),
+            "emitted": round(times.emitted, 3),
+        },
+        "window": event.window_reason,
+    }
+
+
+class JsonLinesWriter:
+    """Writes final utterances as JSON Lines, flushed line by line, from any thread."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, TranscriptUpdated):
+            line = json.dumps(transcript_record(event), ensure_ascii=False)
+            with self._lock:
+                self._stream.write(line + "\n")
+                self._stream.flush()
+                self.count += 1
+        elif isinstance(event, EngineError):
+            log.warning("engine: %s", event.message)
+        elif isinstance(event, BacklogReported):
+            log.warning("backlog %s %.1f s of %s (lag %.1f s)", event.action, event.seconds,
+                        event.speaker, event.lag)
+        elif isinstance(event, UtteranceSuppressed):
+            log.info("suppressed %s %.2f-%.2f: %s", event.speaker, event.start, event.end,
+                     event.reason)
+
+
+def _speakers(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    if not names or len(names) > 2 or len(set(names)) != len(names):
+        raise UsageError(f"--speakers: expected one or two distinct names, got {value!r}")
+    return names
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sufler", description="Sufler: real-time agent assist")
+    parser.add_argument("--demo", action="store_true", help="run the built-in demo call")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    transcribe = commands.add_parser("transcribe", help="transcribe an audio file to JSON Lines")
+    transcribe.add_argument("audio", help="audio file (any format ffmpeg decodes)")
+    transcribe.add_argument("--model",
+                            help="model folder, package model (base, tiny.en) or hub name")
+    transcribe.add_argument("--language", default=None,
+                            help="auto, ru, en, ... for every speaker (default: config)")
+    transcribe.add_argument("--speakers", default=None,
+                            help="speaker names by channel, e.g. operator,customer (left,right)")
+    transcribe.add_argument("--pace", choices=PACES, default="fast")
+    transcribe.add_argument("--config", help="engine config TOML (default: resources/config.toml)")
+    transcribe.add_argument("--out", help="write JSON Lines here instead of stdout")
+    return parser
+
+
+def _engine_config(args: argparse.Namespace) -> EngineConfig:
+    config = load_config(args.config) if args.config else load_config()
+    overrides: dict[str, Any] = {"pace": args.pace}
+    speakers = _speakers(args.speakers) if args.speakers else config.channels.speakers
+    languages = config.channels.languages
+    if args.language:
+        language = args.language.strip().lower()
+        if language != LANGUAGE_AUTO and (len(language) not in (2, 3) or not language.isalpha()):
+            raise UsageError(f"--language: expected auto or a language code, got {language!r}")
+        languages = (language,) * len(speakers)
+    elif len(languages) != len(speakers):
+        languages = (languages + (LANGUAGE_AUTO,) * len(speakers))[: len(speakers)]
+    overrides["channels.speakers"] = speakers
+    overrides["channels.languages"] = languages
+    if args.model:
+        overrides["asr.model"] = args.model
+    return replace_config(config, **overrides)
+
+
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    config = _engine_config(args)
+    source = FileSource(args.audio)
+    if source.channels > len(config.channels.speakers):
+        raise UsageError(
+            f"--speakers: the audio has {source.channels} channels; name "
+            f"{source.channels} speakers"
+        )
+    out: IO[str]
+    if args.out:
+        try:
+            out = open(args.out, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise UsageError(f"--out: cannot write {args.out}: {exc.strerror}") from exc
+    else:
+        out = sys.stdout
+    try:
+        writer = JsonLinesWriter(out)
+        engine = Engine(config, writer)
+        stats = engine.transcribe(source)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    log.info("%d utterances from %.1f s of audio, rtf %.2f", stats.utterances, stats.audio_s,
+             stats.rtf)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The demo call through the real engine at real-time pace (until the app lands)."""
+    namespace = argparse.Namespace(
+        audio=str(DEMO_AUDIO), model=None, language=None, speakers=None, pace="realtime",
+        config=None, out=None,
+    )
+    return cmd_transcribe(namespace)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
+        if args.demo:
+            return cmd_demo(args)
+        if args.command == "transcribe":
+            return cmd_transcribe(args)
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    except AssistError as exc:
+        print(f"sufler: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

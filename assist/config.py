@@ -1,0 +1,208 @@
+"""Typed engine settings loaded from TOML; errors name the file, line and key."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_type_hints
+
+from assist.errors import ConfigError
+
+Pace = Literal["realtime", "fast", "simulated"]
+PACES: tuple[str, ...] = get_args(Pace)
+LANGUAGE_AUTO = "auto"
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+DEFAULT_CONFIG_PATH = RESOURCES / "config.toml"
+
+
+@dataclass(frozen=True)
+class AsrConfig:
+    """Speech recognition settings."""
+
+    model: str = "base"
+    device: str = "cpu"
+    compute_type: str = "int8"
+    cpu_threads: int = 0
+    beam_size: int = 1
+    temperatures: tuple[float, ...] = (0.0,)
+    prompt: str = ""
+    hotwords: str = ""
+    # Languages "auto" may pick from; restricting them avoids wild guesses on short windows.
+    auto_languages: tuple[str, ...] = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """How audio channels map to speakers and which language each speaker uses."""
+
+    speakers: tuple[str, ...] = ("operator", "customer")
+    languages: tuple[str, ...] = (LANGUAGE_AUTO, LANGUAGE_AUTO)
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """Per-channel voice activity endpointing and window limits."""
+
+    vad_threshold: float = 0.5
+    min_silence_ms: int = 300
+    soft_max_s: float = 6.0
+    soft_silence_ms: int = 120
+    max_window_s: float = 12.0
+    cut_search_s: float = 3.0
+    min_speech_ms: int = 200
+    pad_ms: int = 160
+
+
+@dataclass(frozen=True)
+class GuardConfig:
+    """Thresholds that reject hallucinated text before anyone sees it."""
+
+    no_speech_prob: float = 0.6
+    logprob_with_no_speech: float = -1.0
+    min_logprob: float = -1.6
+    compression_ratio: float = 2.4
+    repeat_limit: int = 4
+    extra_blocklist: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BacklogConfig:
+    """When the recognizer falls behind: fold queued windows, then shed the oldest."""
+
+    max_pending: int = 6
+    max_lag_s: float = 8.0
+    fold_max_s: float = 24.0
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    asr: AsrConfig = field(default_factory=AsrConfig)
+    channels: ChannelConfig = field(default_factory=ChannelConfig)
+    endpoint: EndpointConfig = field(default_factory=EndpointConfig)
+    guards: GuardConfig = field(default_factory=GuardConfig)
+    backlog: BacklogConfig = field(default_factory=BacklogConfig)
+    pace: Pace = "realtime"
+    chunk_ms: int = 100
+
+    def __post_init__(self) -> None:
+        if self.pace not in PACES:
+            raise ConfigError(f"pace: must be one of {', '.join(PACES)}, got {self.pace!r}")
+        if len(self.channels.speakers) != len(self.channels.languages):
+            raise ConfigError("channels: 'speakers' and 'languages' must have the same length")
+        if self.endpoint.max_window_s > 29.0:
+            raise ConfigError("endpoint.max_window_s: must be at most 29 s (Whisper's window)")
+        if self.endpoint.soft_max_s > self.endpoint.max_window_s:
+            raise ConfigError("endpoint.soft_max_s: must not exceed max_window_s")
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "asr": AsrConfig,
+    "channels": ChannelConfig,
+    "endpoint": EndpointConfig,
+    "guards": GuardConfig,
+    "backlog": BacklogConfig,
+}
+
+
+def _line_of(text: str, section: str | None, key: str) -> int:
+    """Best-effort line number of `key` (inside `[section]`) in TOML text; 0 when unknown."""
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[([^\]]+)\]", stripped)
+        if header:
+            current = header.group(1).strip()
+            if section is not None and current == section and key == "":
+                return number
+            continue
+        if current == section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return number
+    return 0
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    origin = getattr(hint, "__origin__", None)
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, str, bool):
+        if type(value) is not hint:
+            raise ConfigError(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {type(value).__name__}")
+        item_hint = hint.__args__[0]
+        return tuple(_coerce(item, item_hint, where) for item in value)
+    if origin is Literal:
+        if value not in hint.__args__:
+            choices = ", ".join(map(str, hint.__args__))
+            raise ConfigError(f"{where}: must be one of {choices}, got {value!r}")
+        return value
+    return value
+
+
+def _build(cls: type[Any], data: dict[str, Any], text: str, path: str, section: str) -> Any:
+    hints = get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _line_of(text, section, key)
+        where = f"{path}:{line}: {section}.{key}"
+        if key not in names:
+            raise ConfigError(f"{where}: unknown key (known: {', '.join(sorted(names))})")
+        kwargs[key] = _coerce(value, hints[key], where)
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> EngineConfig:
+    """Load engine settings from TOML (defaults from resources/config.toml)."""
+    config_path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot read config: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: {exc}") from exc
+    return config_from_dict(data, text=text, path=str(config_path), **overrides)
+
+
+def config_from_dict(
+    data: dict[str, Any], *, text: str = "", path: str = "<config>", **overrides: Any
+) -> EngineConfig:
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                line = _line_of(text, None, key)
+                raise ConfigError(f"{path}:{line}: {key}: expected a table")
+            kwargs[key] = _build(_SECTIONS[key], value, text, path, key)
+        elif key in ("pace", "chunk_ms"):
+            kwargs[key] = value
+        else:
+            line = _line_of(text, None, key)
+            raise ConfigError(f"{path}:{line}: {key}: unknown key")
+    config = EngineConfig(**kwargs)
+    return replace_config(config, **overrides) if overrides else config
+
+
+def replace_config(config: EngineConfig, **overrides: Any) -> EngineConfig:
+    """Override settings by dotted names, e.g. `replace_config(c, **{"asr.model": "tiny.en"})`."""
+    sections: dict[str, dict[str, Any]] = {}
+    top: dict[str, Any] = {}
+    for dotted, value in overrides.items():
+        section, _, key = dotted.partition(".")
+        if key:
+            sections.setdefault(section, {})[key] = value
+        else:
+            top[section] = value
+    for section, values in sections.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{section}: unknown config section")
+        top[section] = dataclasses.replace(getattr(config, section), **values)
+    return dataclasses.replace(config, **top)

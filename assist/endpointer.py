@@ -1,0 +1,193 @@
+"""Per-channel endpointing: voice activity decides where an utterance ends.
+
+A pure state machine: `feed()` takes audio and the engine time, returns the windows that
+ended; `finish()` flushes the last one. No threads, no sleeps, so tests drive it with a
+fake clock and a fake detector.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from assist.config import EndpointConfig
+from assist.vad import FRAME, SAMPLE_RATE, Audio, VoiceDetector
+
+
+@dataclass(frozen=True)
+class Window:
+    """One stretch of one channel's speech, ready for the recognizer."""
+
+    channel: int
+    audio: Audio
+    start: float  # seconds in the call: first voiced frame
+    end: float  # seconds in the call: end of the last voiced frame (or the cut)
+    captured: float  # engine time the audio holding `end` was captured
+    endpointed: float  # engine time the endpointer closed the window
+    reason: str  # silence | soft_silence | max_length | flush | folded
+    speech_s: float  # voiced seconds inside the window
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
+
+
+class Endpointer:
+    """Cuts one channel's audio stream into utterance windows."""
+
+    def __init__(self, channel: int, config: EndpointConfig, detector: VoiceDetector) -> None:
+        self.channel = channel
+        self._config = config
+        self._detector = detector
+        self._threshold = config.vad_threshold
+        self._neg_threshold = max(config.vad_threshold - 0.15, 0.01)
+        self._pad = int(config.pad_ms * SAMPLE_RATE / 1000)
+        self._min_silence = max(1, round(config.min_silence_ms * SAMPLE_RATE / 1000 / FRAME))
+        self._soft_silence = max(1, round(config.soft_silence_ms * SAMPLE_RATE / 1000 / FRAME))
+        self._soft_max = int(config.soft_max_s * SAMPLE_RATE)
+        self._max_window = int(config.max_window_s * SAMPLE_RATE)
+        self._cut_search = int(config.cut_search_s * SAMPLE_RATE)
+        self._min_speech = config.min_speech_ms * SAMPLE_RATE / 1000
+        self._buf = np.zeros(0, dtype=np.float32)
+        self._buf_start = 0  # absolute sample index of self._buf[0]
+        self._remainder = np.zeros(0, dtype=np.float32)
+        self._frames_done = 0  # absolute index of the next frame to classify
+        self._captures: deque[tuple[int, float]] = deque()
+        self._rms: deque[tuple[int, float]] = deque()  # (frame start, rms) while in speech
+        self._in_speech = False
+        self._window_start = 0
+        self._speech_start = 0
+        self._last_voiced_end = 0
+        self._last_cut = 0
+        self._silence = 0
+        self._speech_frames = 0
+
+    @property
+    def in_speech(self) -> bool:
+        return self._in_speech
+
+    def feed(self, samples: Audio, captured: float, now: float) -> list[Window]:
+        """Add audio captured at engine time `captured`; returns windows closed at `now`."""
+        if samples.size == 0:
+            return []
+        samples = np.asarray(samples, dtype=np.float32)
+        self._buf = np.concatenate([self._buf, samples])
+        end_sample = self._buf_start + len(self._buf)
+        self._captures.append((end_sample, captured))
+        pending = np.concatenate([self._remainder, samples])
+        n_frames = len(pending) // FRAME
+        self._remainder = pending[n_frames * FRAME :].copy()
+        if n_frames == 0:
+            return []
+        frames = pending[: n_frames * FRAME].reshape(n_frames, FRAME)
+        probs = self._detector.probabilities(frames)
+        rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+        windows: list[Window] = []
+        for offset in range(n_frames):
+            window = self._step(float(probs[offset]), float(rms[offset]), now)
+            if window is not None:
+                windows.append(window)
+        self._trim()
+        return windows
+
+    def finish(self, now: float) -> list[Window]:
+        """Close the window in progress at the end of the stream."""
+        if not self._in_speech:
+            return []
+        end = self._buf_start + len(self._buf)
+        window = self._emit(self._window_start, end, self._last_voiced_end, "flush", now)
+        self._in_speech = False
+        return [window] if window is not None else []
+
+    def _step(self, prob: float, rms: float, now: float) -> Window | None:
+        frame_start = self._frames_done * FRAME
+        frame_end = frame_start + FRAME
+        self._frames_done += 1
+        if not self._in_speech:
+            if prob >= self._threshold:
+                self._in_speech = True
+                self._window_start = max(frame_start - self._pad, self._last_cut, self._buf_start)
+                self._speech_start = frame_start
+                self._last_voiced_end = frame_end
+                self._speech_frames = 1
+                self._silence = 0
+                self._rms.clear()
+                self._rms.append((frame_start, rms))
+            return None
+        self._rms.append((frame_start, rms))
+        voiced = prob >= self._threshold or (prob >= self._neg_threshold and self._silence == 0)
+        if voiced:
+            self._speech_frames += 1
+            self._last_voiced_end = frame_end
+            self._silence = 0
+        else:
+            self._silence += 1
+        spoken = self._last_voiced_end - self._window_start
+        if self._silence >= self._min_silence:
+            return self._close("silence", now)
+        if spoken >= self._soft_max and self._silence >= self._soft_silence:
+            return self._close("soft_silence", now)
+        if frame_end - self._window_start >= self._max_window:
+            return self._cut(frame_end, now)
+        return None
+
+    def _close(self, reason: str, now: float) -> Window | None:
+        end = self._last_voiced_end + self._pad
+        window = self._emit(self._window_start, end, self._last_voiced_end, reason, now)
+        self._in_speech = False
+        self._last_cut = min(end, self._buf_start + len(self._buf))
+        return window
+
+    def _cut(self, frame_end: int, now: float) -> Window | None:
+        """Cut a window that reached its maximum length at its quietest recent frame."""
+        earliest = max(frame_end - self._cut_search, self._window_start + SAMPLE_RATE)
+        candidates = [(level, start) for start, level in self._rms if start >= earliest]
+        cut = min(candidates)[1] if candidates else frame_end
+        window = self._emit(self._window_start, cut, cut, "max_length", now, force=True)
+        self._window_start = cut
+        self._speech_start = cut
+        self._last_cut = cut
+        self._speech_frames = sum(1 for start, _ in self._rms if start >= cut)
+        while self._rms and self._rms[0][0] < cut:
+            self._rms.popleft()
+        return window
+
+    def _emit(
+        self, start: int, end: int, speech_end: int, reason: str, now: float, force: bool = False
+    ) -> Window | None:
+        if not force and self._speech_frames * FRAME < self._min_speech:
+            return None
+        end = min(end, self._buf_start + len(self._buf))
+        audio = self._buf[start - self._buf_start : end - self._buf_start].copy()
+        speech_end = min(speech_end, end)
+        return Window(
+            channel=self.channel,
+            audio=audio,
+            start=self._speech_start / SAMPLE_RATE,
+            end=speech_end / SAMPLE_RATE,
+            captured=self._captured_at(speech_end),
+            endpointed=now,
+            reason=reason,
+            speech_s=self._speech_frames * FRAME / SAMPLE_RATE,
+        )
+
+    def _captured_at(self, sample: int) -> float:
+        for end_sample, captured in self._captures:
+            if end_sample >= sample:
+                return captured
+        return self._captures[-1][1] if self._captures else 0.0
+
+    def _trim(self) -> None:
+        """Keep only the audio a future window can still need: memory stays flat."""
+        total_end = self._buf_start + len(self._buf)
+        keep_from = self._window_start if self._in_speech else total_end - self._pad - FRAME
+        keep_from = max(keep_from, self._buf_start)
+        if keep_from > self._buf_start:
+            self._buf = self._buf[keep_from - self._buf_start :].copy()
+            self._buf_start = keep_from
+        while len(self._captures) > 1 and self._captures[1][0] <= keep_from:
+            self._captures.popleft()
+        if not self._in_speech:
+            self._rms.clear()

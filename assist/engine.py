@@ -1,0 +1,313 @@
+"""The engine: call audio in, timestamped transcript events out.
+
+capture → per-channel endpointer → bounded backlog → one ASR worker thread → guards → events.
+Three pacings share this flow: `realtime` feeds audio at wall-clock rate, `fast` as fast as
+possible (nothing is ever shed), and `simulated` runs a discrete-event simulation on a
+virtual clock: idle waiting for audio is skipped, but every recognizer call is timed for
+real and occupies the virtual worker for exactly that long, so the latency a live call
+would see is measured in the time its compute takes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assist.asr.backlog import Backlog, BacklogAction
+from assist.asr.recognizer import Recognizer, WhisperRecognizer
+from assist.asr.worker import AsrWorker, Outcome
+from assist.audio.source import AudioSource
+from assist.clock import VirtualClock, WallClock
+from assist.config import EngineConfig, Pace
+from assist.endpointer import Endpointer, Window
+from assist.errors import ConfigError
+from assist.events import (
+    BacklogReported,
+    EngineError,
+    EngineState,
+    EngineStateChanged,
+    EventSink,
+    StageTimes,
+    TranscriptUpdated,
+    UtteranceSuppressed,
+)
+from assist.vad import SAMPLE_RATE, SileroDetector, VoiceDetector
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CallStats:
+    """Totals for one call, for benchmarks and the status line."""
+
+    audio_s: float = 0.0
+    utterances: int = 0
+    suppressed: int = 0
+    folded: int = 0
+    shed: int = 0
+    errors: int = 0
+    compute_s: float = 0.0
+    wall_s: float = 0.0
+
+    @property
+    def rtf(self) -> float:
+        """Recognizer compute seconds per second of call audio."""
+        return self.compute_s / self.audio_s if self.audio_s else 0.0
+
+
+class Engine:
+    """Turns a call's audio into events on `sink`. One call at a time."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        sink: EventSink,
+        recognizer: Recognizer | None = None,
+        detector_factory: Callable[[], VoiceDetector] = SileroDetector,
+    ) -> None:
+        self.config = config
+        self._sink = sink
+        self._recognizer = recognizer
+        self._detector_factory = detector_factory
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._state: EngineState | None = None
+        self._utterance_id = 0
+        self.stats = CallStats()
+
+    @property
+    def recognizer(self) -> Recognizer:
+        if self._recognizer is None:
+            self.load()
+        assert self._recognizer is not None
+        return self._recognizer
+
+    def load(self) -> None:
+        """Load and warm up the model; READY is only announced after the warm-up."""
+        if self._recognizer is not None:
+            return
+        self._set_state("loading", self.config.asr.model, 0.0)
+        recognizer = WhisperRecognizer(self.config.asr)
+        self._set_state("warming_up", recognizer.resolved.location, 0.0)
+        recognizer.warm_up()
+        self._recognizer = recognizer
+        self._set_state("ready", recognizer.resolved.source, 0.0)
+
+    def stop(self) -> None:
+        """Ask a running `transcribe` to stop after the current block (from any thread)."""
+        self._stop.set()
+
+    def speaker_of(self, channel: int) -> str:
+        return self.config.channels.speakers[channel]
+
+    def transcribe(self, source: AudioSource, pace: Pace | None = None) -> CallStats:
+        """Run one call through the engine; returns when every window is recognised."""
+        pace = pace or self.config.pace
+        if source.channels > len(self.config.channels.speakers):
+            raise ConfigError(
+                f"the audio has {source.channels} channels but only "
+                f"{len(self.config.channels.speakers)} speakers are configured"
+            )
+        recognizer = self.recognizer
+        self._stop.clear()
+        self.stats = CallStats()
+        self._utterance_id = 0
+        endpointers = [
+            Endpointer(channel, self.config.endpoint, self._detector_factory())
+            for channel in range(source.channels)
+        ]
+        begin = time.perf_counter()
+        if pace == "simulated":
+            self._run_simulated(source, endpointers, recognizer)
+        else:
+            self._run_live(source, endpointers, recognizer, pace)
+        self.stats.wall_s = time.perf_counter() - begin
+        return self.stats
+
+    # -- live pacing: realtime and fast -------------------------------------------------
+
+    def _run_live(
+        self,
+        source: AudioSource,
+        endpointers: list[Endpointer],
+        recognizer: Recognizer,
+        pace: Pace,
+    ) -> None:
+        clock = WallClock()
+        backlog = Backlog(self.config.backlog, "live" if pace == "realtime" else "block")
+
+        def done(outcome: Outcome) -> None:
+            asr_end = clock.now()
+            self._publish(outcome, outcome.started, asr_end, asr_end)
+            if len(backlog) == 0:
+                self._set_state("running", "", asr_end)
+
+        worker = AsrWorker(recognizer, self.config, backlog, done, clock.now)
+        block = self._block_samples()
+        self._set_state("running", pace, 0.0)
+        clock.reset()
+        worker.start()
+        try:
+            for index, blocks in enumerate(source.blocks(block)):
+                if self._stop.is_set():
+                    break
+                audio_end = (index * block + len(blocks[0])) / SAMPLE_RATE
+                if pace == "realtime":
+                    clock.sleep_until(audio_end)
+                self.stats.audio_s = audio_end
+                now = clock.now()
+                for endpointer, samples in zip(endpointers, blocks, strict=True):
+                    for window in endpointer.feed(samples, now, now):
+                        self._enqueue(backlog, window, now)
+            now = clock.now()
+            for endpointer in endpointers:
+                for window in endpointer.finish(now):
+                    self._enqueue(backlog, window, now)
+        finally:
+            backlog.close()
+            worker.join()
+        self._set_state("stopped", "", clock.now())
+
+    def _enqueue(self, backlog: Backlog, window: Window, now: float) -> None:
+        actions = backlog.put(window, now)
+        for action in actions:
+            self._report_backlog(action, now)
+        if len(backlog) >= 2 or actions:
+            self._set_state("catching_up", f"{len(backlog)} windows waiting", now)
+
+    # -- simulated pacing ---------------------------------------------------------------
+
+    def _run_simulated(
+        self, source: AudioSource, endpointers: list[Endpointer], recognizer: Recognizer
+    ) -> None:
+        clock = VirtualClock()
+        backlog = Backlog(self.config.backlog, "live")
+        inbox = Backlog(self.config.backlog, "block")
+        results: queue.Queue[Outcome] = queue.Queue()
+        worker = AsrWorker(recognizer, self.config, inbox, results.put, clock.now)
+        busy_until = 0.0
+        running: tuple[Outcome, float, float] | None = None  # outcome, virtual start, end
+
+        def advance(t: float) -> None:
+            """Play the virtual worker forward to time t."""
+            nonlocal busy_until, running
+            while True:
+                if running is not None and running[2] <= t:
+                    outcome, start, end = running
+                    clock.advance_to(end)
+                    self._publish(outcome, start, end, end)
+                    busy_until, running = end, None
+                    if len(backlog) == 0:
+                        self._set_state("running", "", end)
+                    continue
+                oldest = backlog.oldest()
+                if running is None and oldest is not None and oldest.endpointed <= t:
+                    window = backlog.pop()
+                    assert window is not None
+                    start = max(window.endpointed, busy_until)
+                    clock.advance_to(start)
+                    inbox.put(window, start)
+                    outcome = results.get()
+                    running = (outcome, start, start + outcome.compute_s)
+                    continue
+                return
+
+        block = self._block_samples()
+        self._set_state("running", "simulated", 0.0)
+        worker.start()
+        try:
+            for index, blocks in enumerate(source.blocks(block)):
+                if self._stop.is_set():
+                    break
+                now = (index * block + len(blocks[0])) / SAMPLE_RATE
+                advance(now)
+                clock.advance_to(now)
+                self.stats.audio_s = now
+                for endpointer, samples in zip(endpointers, blocks, strict=True):
+                    for window in endpointer.feed(samples, now, now):
+                        self._enqueue(backlog, window, now)
+                advance(now)
+            now = self.stats.audio_s
+            for endpointer in endpointers:
+                for window in endpointer.finish(now):
+                    self._enqueue(backlog, window, now)
+            advance(math.inf)
+        finally:
+            inbox.close()
+            worker.join()
+        self._set_state("stopped", "", clock.now())
+
+    # -- events -------------------------------------------------------------------------
+
+    def _block_samples(self) -> int:
+        return max(1, int(self.config.chunk_ms * SAMPLE_RATE / 1000))
+
+    def _publish(self, outcome: Outcome, asr_start: float, asr_end: float, emitted: float) -> None:
+        window = outcome.window
+        speaker = self.speaker_of(window.channel)
+        with self._lock:
+            self.stats.compute_s += outcome.compute_s
+        if outcome.error is not None or outcome.recognition is None or outcome.verdict is None:
+            with self._lock:
+                self.stats.errors += 1
+            self._emit(EngineError(f"recognizer failed: {outcome.error}", True, emitted))
+            return
+        if outcome.verdict.reason is not None:
+            with self._lock:
+                self.stats.suppressed += 1
+            self._emit(
+                UtteranceSuppressed(speaker, window.start, window.end, outcome.verdict.reason,
+                                    emitted)
+            )
+            return
+        with self._lock:
+            self._utterance_id += 1
+            self.stats.utterances += 1
+            utterance_id = self._utterance_id
+        times = StageTimes(window.captured, window.endpointed, asr_start, asr_end, emitted)
+        recognition = outcome.recognition
+        self._emit(
+            TranscriptUpdated(
+                utterance_id=utterance_id,
+                speaker=speaker,
+                channel=window.channel,
+                text=outcome.verdict.text,
+                start=window.start,
+                end=window.end,
+                final=True,
+                language=recognition.language,
+                times=times,
+                window_reason=window.reason,
+                avg_logprob=recognition.avg_logprob,
+                no_speech_prob=recognition.no_speech_prob,
+            )
+        )
+
+    def _report_backlog(self, action: BacklogAction, now: float) -> None:
+        with self._lock:
+            if action.action == "folded":
+                self.stats.folded += 1
+            else:
+                self.stats.shed += 1
+        self._emit(
+            BacklogReported(action.action, self.speaker_of(action.channel), action.seconds,
+                            action.pending, action.lag, now)
+        )
+
+    def _set_state(self, state: EngineState, detail: str, at: float) -> None:
+        with self._lock:
+            if state == self._state:
+                return
+            self._state = state
+        self._emit(EngineStateChanged(state, detail, at))
+
+    def _emit(self, event: object) -> None:
+        try:
+            self._sink(event)  # type: ignore[arg-type]
+        except Exception:  # a listener's bug must not stop the call
+            log.exception("event sink failed on %s", type(event).__name__)

@@ -1,0 +1,92 @@
+"""Frozen event records the engine emits; names are in the past tense."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+EngineState = Literal["loading", "warming_up", "ready", "running", "catching_up", "stopped"]
+BacklogAction = Literal["folded", "shed"]
+
+
+@dataclass(frozen=True, slots=True)
+class StageTimes:
+    """Engine-clock seconds (since call start) at which an utterance passed each stage."""
+
+    captured: float
+    endpointed: float
+    asr_start: float
+    asr_end: float
+    emitted: float
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptUpdated:
+    """Text for one window of one speaker. `final` is False for interim text."""
+
+    utterance_id: int
+    speaker: str
+    channel: int
+    text: str
+    start: float
+    end: float
+    final: bool
+    language: str
+    times: StageTimes
+    window_reason: str
+    avg_logprob: float
+    no_speech_prob: float
+
+    @property
+    def latency(self) -> float:
+        """End of speech to the moment the text existed, in seconds."""
+        return self.times.emitted - self.end
+
+
+@dataclass(frozen=True, slots=True)
+class UtteranceSuppressed:
+    """A window whose recognised text a hallucination guard rejected."""
+
+    speaker: str
+    start: float
+    end: float
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogReported:
+    """The recognizer fell behind and queued work was folded or shed."""
+
+    action: BacklogAction
+    speaker: str
+    seconds: float
+    pending: int
+    lag: float
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStateChanged:
+    state: EngineState
+    detail: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EngineError:
+    message: str
+    recoverable: bool
+    at: float
+
+
+Event = TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged | EngineError
+EventSink = Callable[[Event], None]
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """A JSON-ready dict of an event, tagged with its type name."""
+    data = asdict(event)
+    data["event"] = type(event).__name__
+    return data
