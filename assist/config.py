@@ -49,6 +49,7 @@ class EndpointConfig:
 
     vad_threshold: float = 0.5
     min_silence_ms: int = 300
+    early_silence_ms: int = 96
     soft_max_s: float = 6.0
     soft_silence_ms: int = 120
     max_window_s: float = 12.0

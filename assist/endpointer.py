@@ -3,6 +3,11 @@
 A pure state machine: `feed()` takes audio and the engine time, returns the windows that
 ended; `finish()` flushes the last one. No threads, no sleeps, so tests drive it with a
 fake clock and a fake detector.
+
+Speculation: after a short silence (`early_silence_ms`) the window is offered as
+*tentative* so the recognizer can start while the endpointer waits out `min_silence_ms`.
+If the silence holds, the final window carries the same `seq` and confirms it; if speech
+resumes first, a `Retraction` withdraws it. The silence wait then overlaps the compute.
 """
 
 from __future__ import annotations
@@ -26,12 +31,25 @@ class Window:
     end: float  # seconds in the call: end of the last voiced frame (or the cut)
     captured: float  # engine time the audio holding `end` was captured
     endpointed: float  # engine time the endpointer closed the window
-    reason: str  # silence | soft_silence | max_length | flush | folded
+    reason: str  # silence | soft_silence | max_length | flush | folded | tentative
     speech_s: float  # voiced seconds inside the window
+    seq: int = 0  # per-channel window number; a final window confirms the tentative one
+    tentative: bool = False
 
     @property
     def duration(self) -> float:
         return len(self.audio) / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """Speech resumed: the tentative window `seq` of `channel` is void."""
+
+    channel: int
+    seq: int
+
+
+Endpointed = Window | Retraction
 
 
 class Endpointer:
@@ -46,6 +64,8 @@ class Endpointer:
         self._pad = int(config.pad_ms * SAMPLE_RATE / 1000)
         self._min_silence = max(1, round(config.min_silence_ms * SAMPLE_RATE / 1000 / FRAME))
         self._soft_silence = max(1, round(config.soft_silence_ms * SAMPLE_RATE / 1000 / FRAME))
+        early = round(config.early_silence_ms * SAMPLE_RATE / 1000 / FRAME)
+        self._early_silence = early if 0 < early < self._min_silence else 0
         self._soft_max = int(config.soft_max_s * SAMPLE_RATE)
         self._max_window = int(config.max_window_s * SAMPLE_RATE)
         self._cut_search = int(config.cut_search_s * SAMPLE_RATE)
@@ -63,12 +83,15 @@ class Endpointer:
         self._last_cut = 0
         self._silence = 0
         self._speech_frames = 0
+        self._seq = 0
+        self._tentative_sent = False
+        self._tentative_end = 0
 
     @property
     def in_speech(self) -> bool:
         return self._in_speech
 
-    def feed(self, samples: Audio, captured: float, now: float) -> list[Window]:
+    def feed(self, samples: Audio, captured: float, now: float) -> list[Endpointed]:
         """Add audio captured at engine time `captured`; returns windows closed at `now`."""
         if samples.size == 0:
             return []
@@ -84,24 +107,32 @@ class Endpointer:
         frames = pending[: n_frames * FRAME].reshape(n_frames, FRAME)
         probs = self._detector.probabilities(frames)
         rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
-        windows: list[Window] = []
+        results: list[Endpointed] = []
         for offset in range(n_frames):
-            window = self._step(float(probs[offset]), float(rms[offset]), now)
-            if window is not None:
-                windows.append(window)
+            results += self._step(float(probs[offset]), float(rms[offset]), now)
         self._trim()
-        return windows
+        return results
 
-    def finish(self, now: float) -> list[Window]:
+    def finish(self, now: float) -> list[Endpointed]:
         """Close the window in progress at the end of the stream."""
         if not self._in_speech:
             return []
+        results: list[Endpointed] = self._retract()
         end = self._buf_start + len(self._buf)
         window = self._emit(self._window_start, end, self._last_voiced_end, "flush", now)
         self._in_speech = False
-        return [window] if window is not None else []
+        self._seq += 1
+        return results + ([window] if window is not None else [])
 
-    def _step(self, prob: float, rms: float, now: float) -> Window | None:
+    def _retract(self) -> list[Endpointed]:
+        if not self._tentative_sent:
+            return []
+        self._tentative_sent = False
+        retraction = Retraction(self.channel, self._seq)
+        self._seq += 1
+        return [retraction]
+
+    def _step(self, prob: float, rms: float, now: float) -> list[Endpointed]:
         frame_start = self._frames_done * FRAME
         frame_end = frame_start + FRAME
         self._frames_done += 1
@@ -115,28 +146,44 @@ class Endpointer:
                 self._silence = 0
                 self._rms.clear()
                 self._rms.append((frame_start, rms))
-            return None
+            return []
         self._rms.append((frame_start, rms))
         voiced = prob >= self._threshold or (prob >= self._neg_threshold and self._silence == 0)
+        results: list[Endpointed] = []
         if voiced:
+            results += self._retract()
             self._speech_frames += 1
             self._last_voiced_end = frame_end
             self._silence = 0
         else:
             self._silence += 1
         spoken = self._last_voiced_end - self._window_start
+        closed: Window | None = None
         if self._silence >= self._min_silence:
-            return self._close("silence", now)
-        if spoken >= self._soft_max and self._silence >= self._soft_silence:
-            return self._close("soft_silence", now)
-        if frame_end - self._window_start >= self._max_window:
-            return self._cut(frame_end, now)
-        return None
+            closed = self._close("silence", now)
+        elif spoken >= self._soft_max and self._silence >= self._soft_silence:
+            closed = self._close("soft_silence", now)
+        elif frame_end - self._window_start >= self._max_window:
+            results += self._retract()
+            closed = self._cut(frame_end, now)
+        elif self._silence == self._early_silence and not self._tentative_sent:
+            end = self._last_voiced_end + self._pad
+            closed = self._emit(self._window_start, end, self._last_voiced_end, "tentative", now,
+                                tentative=True)
+            self._tentative_sent = closed is not None
+        if closed is not None:
+            results.append(closed)
+        return results
 
     def _close(self, reason: str, now: float) -> Window | None:
         end = self._last_voiced_end + self._pad
+        if self._tentative_sent:
+            # The silence held: confirm the tentative window exactly as it was offered.
+            end = min(end, self._tentative_end)
         window = self._emit(self._window_start, end, self._last_voiced_end, reason, now)
         self._in_speech = False
+        self._tentative_sent = False
+        self._seq += 1
         self._last_cut = min(end, self._buf_start + len(self._buf))
         return window
 
@@ -146,6 +193,7 @@ class Endpointer:
         candidates = [(level, start) for start, level in self._rms if start >= earliest]
         cut = min(candidates)[1] if candidates else frame_end
         window = self._emit(self._window_start, cut, cut, "max_length", now, force=True)
+        self._seq += 1
         self._window_start = cut
         self._speech_start = cut
         self._last_cut = cut
@@ -155,11 +203,20 @@ class Endpointer:
         return window
 
     def _emit(
-        self, start: int, end: int, speech_end: int, reason: str, now: float, force: bool = False
+        self,
+        start: int,
+        end: int,
+        speech_end: int,
+        reason: str,
+        now: float,
+        force: bool = False,
+        tentative: bool = False,
     ) -> Window | None:
         if not force and self._speech_frames * FRAME < self._min_speech:
             return None
         end = min(end, self._buf_start + len(self._buf))
+        if tentative:
+            self._tentative_end = end
         audio = self._buf[start - self._buf_start : end - self._buf_start].copy()
         speech_end = min(speech_end, end)
         return Window(
@@ -171,6 +228,8 @@ class Endpointer:
             endpointed=now,
             reason=reason,
             speech_s=self._speech_frames * FRAME / SAMPLE_RATE,
+            seq=self._seq,
+            tentative=tentative,
         )
 
     def _captured_at(self, sample: int) -> float:

@@ -16,7 +16,8 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from assist.asr.backlog import Backlog, BacklogAction
 from assist.asr.recognizer import Recognizer, WhisperRecognizer
@@ -24,7 +25,7 @@ from assist.asr.worker import AsrWorker, Outcome
 from assist.audio.source import AudioSource
 from assist.clock import VirtualClock, WallClock
 from assist.config import EngineConfig, Pace
-from assist.endpointer import Endpointer, Window
+from assist.endpointer import Endpointed, Endpointer, Retraction, Window
 from assist.errors import ConfigError
 from assist.events import (
     BacklogReported,
@@ -42,6 +43,78 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
+class _Speculative:
+    """A tentative window sent to the recognizer before its end was certain."""
+
+    outcome: Outcome | None = None
+    asr_start: float = 0.0
+    asr_end: float = 0.0
+    confirmed: Window | None = None
+    confirmed_at: float = 0.0
+    retracted: bool = False
+
+
+class SpeculationBook:
+    """Matches tentative recognitions with the endpointer's later confirm or retraction."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[int, int], _Speculative] = {}
+        self.wasted = 0
+
+    def open(self, window: Window) -> None:
+        with self._lock:
+            self._entries[(window.channel, window.seq)] = _Speculative()
+
+    def retract(self, retraction: Retraction, backlog: Backlog) -> None:
+        key = (retraction.channel, retraction.seq)
+        with self._lock:  # lock order: book, then backlog; the worker never holds both
+            entry = self._entries.get(key)
+            if entry is None:
+                return
+            if backlog.remove(*key):
+                del self._entries[key]  # never started: nothing wasted
+            elif entry.outcome is not None:
+                del self._entries[key]
+                self.wasted += 1
+            else:
+                entry.retracted = True  # running: `arrived` drops it
+
+    def confirm(
+        self, window: Window, now: float
+    ) -> tuple[Outcome, float, float] | Literal["absent", "pending"]:
+        """The final window: its recognition if done, "pending" if running, else "absent"."""
+        with self._lock:
+            entry = self._entries.get((window.channel, window.seq))
+            if entry is None or entry.retracted:
+                return "absent"
+            if entry.outcome is None:
+                entry.confirmed, entry.confirmed_at = window, now
+                return "pending"
+            del self._entries[(window.channel, window.seq)]
+            return entry.outcome, entry.asr_start, entry.asr_end
+
+    def arrived(
+        self, outcome: Outcome, asr_start: float, asr_end: float
+    ) -> tuple[Window, float] | None:
+        """A tentative recognition finished: (final window, emit time) if confirmed."""
+        key = (outcome.window.channel, outcome.window.seq)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.retracted:
+                del self._entries[key]
+                self.wasted += 1
+                return None
+            if entry.confirmed is not None:
+                del self._entries[key]
+                return entry.confirmed, max(asr_end, entry.confirmed_at)
+            entry.outcome, entry.asr_start, entry.asr_end = outcome, asr_start, asr_end
+            return None
+
+
+@dataclass
 class CallStats:
     """Totals for one call, for benchmarks and the status line."""
 
@@ -51,6 +124,7 @@ class CallStats:
     folded: int = 0
     shed: int = 0
     errors: int = 0
+    wasted: int = 0  # tentative recognitions thrown away because speech resumed
     compute_s: float = 0.0
     wall_s: float = 0.0
 
@@ -117,6 +191,7 @@ class Engine:
         self._stop.clear()
         self.stats = CallStats()
         self._utterance_id = 0
+        self._book = SpeculationBook()
         endpointers = [
             Endpointer(channel, self.config.endpoint, self._detector_factory())
             for channel in range(source.channels)
@@ -127,6 +202,7 @@ class Engine:
         else:
             self._run_live(source, endpointers, recognizer, pace)
         self.stats.wall_s = time.perf_counter() - begin
+        self.stats.wasted = self._book.wasted
         return self.stats
 
     # -- live pacing: realtime and fast -------------------------------------------------
@@ -143,7 +219,7 @@ class Engine:
 
         def done(outcome: Outcome) -> None:
             asr_end = clock.now()
-            self._publish(outcome, outcome.started, asr_end, asr_end)
+            self._finished(outcome, outcome.started, asr_end)
             if len(backlog) == 0:
                 self._set_state("running", "", asr_end)
 
@@ -162,16 +238,48 @@ class Engine:
                 self.stats.audio_s = audio_end
                 now = clock.now()
                 for endpointer, samples in zip(endpointers, blocks, strict=True):
-                    for window in endpointer.feed(samples, now, now):
-                        self._enqueue(backlog, window, now)
+                    for item in endpointer.feed(samples, now, now):
+                        self._endpointed(backlog, item, now)
             now = clock.now()
             for endpointer in endpointers:
-                for window in endpointer.finish(now):
-                    self._enqueue(backlog, window, now)
+                for item in endpointer.finish(now):
+                    self._endpointed(backlog, item, now)
         finally:
             backlog.close()
             worker.join()
         self._set_state("stopped", "", clock.now())
+
+    def _endpointed(self, backlog: Backlog, item: Endpointed, now: float) -> None:
+        """Route the endpointer's output: retract, queue, or confirm a speculation."""
+        if isinstance(item, Retraction):
+            self._book.retract(item, backlog)
+            return
+        if item.tentative:
+            self._book.open(item)
+            self._enqueue(backlog, item, now)
+            return
+        ready = self._book.confirm(item, now)
+        if ready == "absent":
+            self._enqueue(backlog, item, now)
+        elif ready != "pending":
+            outcome, asr_start, asr_end = ready
+            self._publish(self._confirmed(outcome, item), asr_start, asr_end, max(asr_end, now))
+
+    def _finished(self, outcome: Outcome, asr_start: float, asr_end: float) -> None:
+        """A recognition is done: publish it, or hold/drop it if it was speculative."""
+        if not outcome.window.tentative:
+            self._publish(outcome, asr_start, asr_end, asr_end)
+            return
+        confirmed = self._book.arrived(outcome, asr_start, asr_end)
+        if confirmed is not None:
+            window, emitted = confirmed
+            self._publish(self._confirmed(outcome, window), asr_start, asr_end, emitted)
+
+    @staticmethod
+    def _confirmed(outcome: Outcome, final: Window) -> Outcome:
+        """The speculative outcome under its final window; `endpointed` stays the moment
+        the end was first proposed, when recognition could start."""
+        return replace(outcome, window=replace(final, endpointed=outcome.window.endpointed))
 
     def _enqueue(self, backlog: Backlog, window: Window, now: float) -> None:
         actions = backlog.put(window, now)
@@ -200,7 +308,7 @@ class Engine:
                 if running is not None and running[2] <= t:
                     outcome, start, end = running
                     clock.advance_to(end)
-                    self._publish(outcome, start, end, end)
+                    self._finished(outcome, start, end)
                     busy_until, running = end, None
                     if len(backlog) == 0:
                         self._set_state("running", "", end)
@@ -229,13 +337,13 @@ class Engine:
                 clock.advance_to(now)
                 self.stats.audio_s = now
                 for endpointer, samples in zip(endpointers, blocks, strict=True):
-                    for window in endpointer.feed(samples, now, now):
-                        self._enqueue(backlog, window, now)
+                    for item in endpointer.feed(samples, now, now):
+                        self._endpointed(backlog, item, now)
                 advance(now)
             now = self.stats.audio_s
             for endpointer in endpointers:
-                for window in endpointer.finish(now):
-                    self._enqueue(backlog, window, now)
+                for item in endpointer.finish(now):
+                    self._endpointed(backlog, item, now)
             advance(math.inf)
         finally:
             inbox.close()

@@ -12,7 +12,11 @@ BacklogAction = Literal["folded", "shed"]
 
 @dataclass(frozen=True, slots=True)
 class StageTimes:
-    """Engine-clock seconds (since call start) at which an utterance passed each stage."""
+    """Engine-clock seconds (since call start) at which an utterance passed each stage.
+
+    `endpointed` is when the endpointer first proposed the end (recognition may start
+    then, speculatively); `emitted` is never before the end was confirmed.
+    """
 
     captured: float
     endpointed: float

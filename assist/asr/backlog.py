@@ -66,6 +66,16 @@ class Backlog:
         with self._cond:
             return self._items[0] if self._items else None
 
+    def remove(self, channel: int, seq: int) -> bool:
+        """Withdraw a queued window (a retracted tentative one); False if not queued."""
+        with self._cond:
+            for window in self._items:
+                if window.channel == channel and window.seq == seq:
+                    self._items.remove(window)
+                    self._cond.notify_all()
+                    return True
+            return False
+
     def pop(self) -> Window | None:
         """The oldest window, without waiting."""
         with self._cond:
@@ -108,7 +118,7 @@ class Backlog:
         for index, first in enumerate(items):
             for later in range(index + 1, len(items)):
                 second = items[later]
-                if second.channel != first.channel:
+                if second.channel != first.channel or first.tentative or second.tentative:
                     continue
                 if first.duration + second.duration > self._config.fold_max_s:
                     break

@@ -17,6 +17,9 @@ PHANTOMS: tuple[str, ...] = (
     "субтитры подготовил",
     "редактор субтитров",
     "корректор а егорова",
+    "а семкин",
+    "семкин корректор",
+    "а егорова",
     "dimatorzok",
     "диматорзок",
     "спасибо за просмотр",
@@ -35,6 +38,13 @@ PHANTOMS: tuple[str, ...] = (
     "transcribed by",
     "amara org",
 )
+
+# Digits dictated one by one repeat legitimately: "five five five five".
+NUMBER_WORDS = frozenset(
+    "zero oh o one two three four five six seven eight nine double triple "
+    "ноль нуль один одна два две три четыре пять шесть семь восемь девять".split()
+)
+PHANTOM_REMAINDER_WORDS = 4  # fewer words left around a phantom: the whole window is one
 
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
 _NON_WORD = re.compile(r"[^\w\s']+")
@@ -59,12 +69,18 @@ def strip_phantoms(text: str, extra: tuple[str, ...] = ()) -> str:
     """Drop every sentence that contains a known phantom phrase."""
     phantoms = PHANTOMS + tuple(normalize(p) for p in extra)
     kept = []
+    found = False
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
         norm = normalize(sentence)
-        if norm and not any(p in norm for p in phantoms):
+        if any(p in norm for p in phantoms):
+            found = True
+        elif norm:
             kept.append(sentence.strip())
-    return " ".join(kept)
+    remainder = " ".join(kept)
+    if found and len(normalize(remainder).split()) < PHANTOM_REMAINDER_WORDS:
+        return ""  # credits split at initials ("А. Семкин") leave only name fragments
+    return remainder
 
 
 def collapse_repeats(words: list[str], limit: int) -> tuple[list[str], int]:
@@ -79,7 +95,7 @@ def collapse_repeats(words: list[str], limit: int) -> tuple[list[str], int]:
         position = 0
         while position + size * limit <= len(words):
             gram = norm[position : position + size]
-            if size == 1 and (not gram[0] or gram[0].isdigit() or len(gram[0]) < 2):
+            if size == 1 and (not gram[0] or gram[0].isdigit() or gram[0] in NUMBER_WORDS):
                 position += 1
                 continue
             reps = 1

@@ -100,7 +100,7 @@ def _looks_like_path(spec: str) -> bool:
         os.sep in spec
         or ("/" in spec and not _is_hub_repo(spec))
         or spec.startswith((".", "~"))
-        or Path(spec).exists()
+        or (Path(spec) / "model.bin").is_file()
     )
 
 

@@ -1,0 +1,87 @@
+"""The engine with a fake detector and recognizer: pacing, stage times, backlog, speakers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assist import ArraySource, Engine, EngineConfig, replace_config
+from assist.events import (
+    BacklogReported,
+    EngineStateChanged,
+    Event,
+    TranscriptUpdated,
+)
+from tests.helpers.fakes import EnergyDetector, ScriptedRecognizer, silence, tone
+
+
+def call_audio() -> list[np.ndarray]:
+    """Operator speaks at 1-3 s, customer at 4-6.5 s and 8-9 s."""
+    operator = np.concatenate([silence(1.0), tone(2.0), silence(7.0)])
+    customer = np.concatenate([silence(4.0), tone(2.5), silence(1.5), tone(1.0), silence(1.0)])
+    return [operator, customer]
+
+
+def transcribe(config: EngineConfig, recognizer: ScriptedRecognizer) -> list[Event]:
+    events: list[Event] = []
+    engine = Engine(config, events.append, recognizer=recognizer,
+                    detector_factory=EnergyDetector)
+    engine.transcribe(ArraySource(call_audio()))
+    return events
+
+
+def finals(events: list[Event]) -> list[TranscriptUpdated]:
+    return [e for e in events if isinstance(e, TranscriptUpdated)]
+
+
+@pytest.mark.parametrize("pace", ["simulated", "fast"])
+def test_two_legs_become_labelled_utterances(pace: str) -> None:
+    events = transcribe(replace_config(EngineConfig(), pace=pace), ScriptedRecognizer())
+    said = finals(events)
+    assert [e.speaker for e in said] == ["operator", "customer", "customer"]
+    expected = [(1.0, 3.0), (4.0, 6.5), (8.0, 9.0)]
+    for event, (start, end) in zip(said, expected, strict=True):
+        assert event.start == pytest.approx(start, abs=0.04)
+        assert event.end == pytest.approx(end, abs=0.04)
+    states = [e.state for e in events if isinstance(e, EngineStateChanged)]
+    assert states[0] == "running" and states[-1] == "stopped"
+
+
+def test_simulated_stage_times_follow_the_virtual_clock() -> None:
+    config = replace_config(EngineConfig(), pace="simulated")
+    events = transcribe(config, ScriptedRecognizer(compute_s=0.2))
+    for event in finals(events):
+        times = event.times
+        assert times.captured <= times.endpointed + 1e-9
+        assert times.endpointed <= times.asr_start + 1e-9 <= times.asr_end + 2e-9
+        assert times.asr_end <= times.emitted + 1e-9
+        # compute is counted: 0.2 s of recognizer time lies between start and end
+        assert times.asr_end - times.asr_start == pytest.approx(0.2, abs=0.05)
+        # the end must be confirmed by min_silence before the text is final
+        assert event.latency >= config.endpoint.min_silence_ms / 1000 - 0.04
+        assert event.latency < 1.0
+
+
+def test_speculation_overlaps_the_silence_wait() -> None:
+    base = replace_config(EngineConfig(), pace="simulated")
+    waiting = replace_config(base, **{"endpoint.early_silence_ms": 0})
+    fast = [e.latency for e in finals(transcribe(base, ScriptedRecognizer(compute_s=0.25)))]
+    slow = [e.latency for e in finals(transcribe(waiting, ScriptedRecognizer(compute_s=0.25)))]
+    assert len(fast) == len(slow) == 3
+    assert np.median(fast) < np.median(slow) - 0.1
+
+
+def test_a_slow_recognizer_folds_or_sheds_and_says_so() -> None:
+    config = replace_config(EngineConfig(), pace="simulated",
+                            **{"backlog.max_pending": 1, "backlog.max_lag_s": 30.0})
+    pieces = []
+    for _ in range(8):  # eight short utterances, 0.6 s apart, on one leg
+        pieces += [tone(0.5), silence(0.6)]
+    events: list[Event] = []
+    engine = Engine(config, events.append, recognizer=ScriptedRecognizer(compute_s=1.5),
+                    detector_factory=EnergyDetector)
+    stats = engine.transcribe(ArraySource([np.concatenate(pieces)]))
+    reports = [e for e in events if isinstance(e, BacklogReported)]
+    assert reports and stats.folded + stats.shed == len(reports)
+    assert any(isinstance(e, EngineStateChanged) and e.state == "catching_up" for e in events)
+    assert len(finals(events)) < 8

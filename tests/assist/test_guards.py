@@ -1,0 +1,59 @@
+"""Hallucination guards reject phantoms and loops but keep dictated numbers."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assist.asr.guards import collapse_repeats, judge
+from assist.config import GuardConfig
+
+CONFIG = GuardConfig()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Продолжение следует...",
+        "Субтитры сделал DimaTorzok",
+        "Thanks for watching!",
+        "Thank you for watching. Please subscribe.",
+        "Редактор субтитров А.Семкин Корректор А.Егорова",
+    ],
+)
+def test_known_phantoms_are_rejected(text: str) -> None:
+    assert judge(text, -0.3, 0.1, 1.2, CONFIG).reason == "phantom"
+
+
+def test_phantom_sentence_is_removed_from_real_speech() -> None:
+    verdict = judge("I need a refund today. Thanks for watching!", -0.3, 0.1, 1.2, CONFIG)
+    assert verdict.reason is None and verdict.text == "I need a refund today."
+
+
+def test_no_speech_with_low_confidence_is_rejected() -> None:
+    assert judge("Hello.", -1.2, 0.9, 1.0, CONFIG).reason == "no_speech"
+    assert judge("Hello.", -0.2, 0.9, 1.0, CONFIG).reason is None
+
+
+def test_high_compression_ratio_is_rejected() -> None:
+    assert judge("la la la", -0.2, 0.1, 3.1, CONFIG).reason == "compression_ratio"
+
+
+def test_loops_are_collapsed_or_rejected() -> None:
+    looping = "I will call you back " + "call you back " * 8
+    assert judge(looping, -0.2, 0.1, 2.0, CONFIG).reason == "repetition"
+    words, removed = collapse_repeats("yes yes yes yes yes the order".split(), 4)
+    assert words == ["yes", "the", "order"] and removed == 4
+
+
+def test_dictated_digits_survive() -> None:
+    verdict = judge("five five five five one two", -0.3, 0.1, 1.4, CONFIG)
+    assert verdict.reason is None and verdict.text == "five five five five one two"
+    assert judge("5 5 5 5 1 2", -0.3, 0.1, 1.4, CONFIG).text == "5 5 5 5 1 2"
+
+
+@given(st.text(max_size=200))
+def test_judge_never_raises(text: str) -> None:
+    verdict = judge(text, -0.5, 0.2, 1.5, CONFIG)
+    assert verdict.reason is not None or verdict.text.strip()

@@ -1,0 +1,62 @@
+"""Fakes for the engine's Protocols: an energy voice detector and a scripted recognizer."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+from assist.asr.recognizer import Recognition
+from assist.vad import SAMPLE_RATE, Audio
+
+
+class EnergyDetector:
+    """Speech wherever a frame's RMS exceeds a threshold: predictable for tests."""
+
+    def __init__(self, threshold: float = 0.05) -> None:
+        self.threshold = threshold
+
+    def probabilities(self, frames: Audio) -> npt.NDArray[np.float32]:
+        rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+        return (rms > self.threshold).astype(np.float32)
+
+    def reset(self) -> None:
+        pass
+
+
+class ScriptedRecognizer:
+    """Returns "words N.NN" (the window's length) after `compute_s` of real work."""
+
+    def __init__(self, compute_s: float = 0.0, text: str | None = None) -> None:
+        self.compute_s = compute_s
+        self.text = text
+        self.calls: list[float] = []
+
+    @property
+    def multilingual(self) -> bool:
+        return True
+
+    @property
+    def name(self) -> str:
+        return "scripted"
+
+    def detect_language(self, audio: Audio, candidates: tuple[str, ...]) -> tuple[str, float]:
+        return "en", 1.0
+
+    def recognize(self, audio: Audio, language: str) -> Recognition:
+        duration = len(audio) / SAMPLE_RATE
+        self.calls.append(duration)
+        if self.compute_s:
+            time.sleep(self.compute_s)
+        text = self.text if self.text is not None else f"speech of {duration:.2f} seconds"
+        return Recognition(text, language, -0.2, 0.01, 1.2)
+
+
+def tone(seconds: float, level: float = 0.3, freq: float = 220.0) -> Audio:
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (level * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def silence(seconds: float) -> Audio:
+    return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)

@@ -1,0 +1,120 @@
+"""The real model on real recordings, through the real engine and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assist import ArraySource, Engine, FileSource, load_config, replace_config
+from assist.events import Event, TranscriptUpdated
+from assist.wer import word_errors
+
+pytestmark = [pytest.mark.model, pytest.mark.shared]
+
+
+def sufler(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assist", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def records(result: subprocess.CompletedProcess[str]) -> list[dict]:
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def reference(shared_audio: Path, name: str) -> str:
+    for line in (shared_audio / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry["file"] == name:
+            return str(entry["reference_transcript"])
+    raise KeyError(name)
+
+
+def test_cli_transcribes_a_recording_with_tiny(shared_audio: Path, tiny_model: str) -> None:
+    out = records(sufler("transcribe", str(shared_audio / "en_jfk.16k.wav"), "--model",
+                         tiny_model, "--pace", "simulated"))
+    assert out and all(r["type"] == "transcript" and r["speaker"] == "operator" for r in out)
+    text = " ".join(r["text"] for r in out)
+    assert word_errors(reference(shared_audio, "en_jfk.16k.wav"), text).wer < 0.2
+    for record in out:
+        assert 0 <= record["start"] < record["end"] <= 11.1
+        assert record["emitted"] > record["end"]  # simulated: real latency, never negative
+
+
+def test_stereo_call_keeps_the_legs_apart(shared_audio: Path, base_model: str,
+                                          tmp_path: Path) -> None:
+    left = FileSource(shared_audio / "en_librispeech_testclean_1089_x4.16k.wav").arrays[0]
+    right = FileSource(shared_audio / "en_osr_harvard_0034_8k.16k.wav").arrays[0]
+    length = max(len(left), len(right))
+    stereo = np.zeros((length, 2), dtype=np.float32)
+    stereo[: len(left), 0] = left
+    stereo[: len(right), 1] = right
+    path = tmp_path / "call.wav"
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(2)
+        handle.setsampwidth(2)
+        handle.setframerate(16000)
+        handle.writeframes((np.clip(stereo, -1, 1) * 32767).astype("<i2").tobytes())
+    out = records(sufler("transcribe", str(path), "--pace", "simulated", "--language", "en"))
+    by_speaker = {
+        speaker: " ".join(r["text"] for r in out if r["speaker"] == speaker)
+        for speaker in ("operator", "customer")
+    }
+    ops = word_errors(reference(shared_audio, "en_librispeech_testclean_1089_x4.16k.wav"),
+                      by_speaker["operator"])
+    cust = word_errors(reference(shared_audio, "en_osr_harvard_0034_8k.16k.wav"),
+                       by_speaker["customer"])
+    assert ops.wer < 0.15 and cust.wer < 0.15
+    swapped = records(sufler("transcribe", str(path), "--pace", "simulated", "--language",
+                             "en", "--speakers", "customer,operator"))
+    assert {r["speaker"] for r in swapped if "hoped" in r["text"]} == {"customer"}
+
+
+def test_fixed_russian_is_transcribed_not_translated(shared_audio: Path,
+                                                     base_model: str) -> None:
+    events: list[Event] = []
+    config = replace_config(load_config(), pace="fast",
+                            **{"channels.languages": ("ru", "ru")})
+    Engine(config, events.append).transcribe(
+        FileSource(shared_audio / "ru_pisets_neural_nets.wav"))
+    text = " ".join(e.text for e in events if isinstance(e, TranscriptUpdated))
+    assert word_errors("нейронные сети это хорошо", text).wer <= 0.5
+    assert all(e.language == "ru" for e in events if isinstance(e, TranscriptUpdated))
+
+
+def test_auto_language_locks_per_channel(shared_audio: Path, base_model: str) -> None:
+    russian = FileSource(shared_audio / "ru_golos_crowd_sample.wav").arrays[0]
+    english = FileSource(shared_audio / "en_jfk.16k.wav").arrays[0]
+    gap = np.zeros(16000, dtype=np.float32)
+    operator = np.concatenate([english, gap, np.zeros(len(russian), dtype=np.float32)])
+    customer = np.concatenate([np.zeros(len(english), dtype=np.float32), gap, russian])
+    events: list[Event] = []
+    Engine(replace_config(load_config(), pace="fast"), events.append).transcribe(
+        ArraySource([operator, customer]))
+    finals = [e for e in events if isinstance(e, TranscriptUpdated)]
+    assert {e.language for e in finals if e.speaker == "operator"} == {"en"}
+    assert {e.language for e in finals if e.speaker == "customer"} == {"ru"}
+
+
+@pytest.mark.parametrize(
+    "synth",
+    [
+        ["trim", "0", "300"],
+        ["synth", "300", "pinknoise", "vol", "0.3"],
+        ["synth", "300", "pluck", "C4", "pluck", "E4", "pluck", "G4", "remix", "-",
+         "tremolo", "3", "40", "vol", "0.5"],
+        ["synth", "300", "brownnoise", "tremolo", "0.5", "90", "vol", "0.6"],
+    ],
+    ids=["silence", "pink-noise", "chord-music", "surging-noise"],
+)
+def test_five_minutes_without_speech_make_no_lines(sox: str, base_model: str, tmp_path: Path,
+                                                   synth: list[str]) -> None:
+    path = tmp_path / "nospeech.wav"
+    subprocess.run([sox, "-n", "-r", "16000", "-c", "1", str(path), *synth], check=True)
+    assert records(sufler("transcribe", str(path), "--pace", "fast")) == []
