@@ -29,7 +29,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-DEMO_AUDIO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo_call.wav"
+DEMO_AUDIO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo_call.flac"
 
 
 class UsageError(AssistError):

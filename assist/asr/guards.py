@@ -40,10 +40,9 @@ PHANTOMS: tuple[str, ...] = (
 )
 
 # Digits dictated one by one repeat legitimately: "five five five five".
-NUMBER_WORDS = frozenset(
-    "zero oh o one two three four five six seven eight nine double triple "
-    "ноль нуль один одна два две три четыре пять шесть семь восемь девять".split()
-)
+_EN_DIGITS = "zero oh o one two three four five six seven eight nine double triple"
+_RU_DIGITS = "ноль нуль один одна два две три четыре пять шесть семь восемь девять"
+NUMBER_WORDS = frozenset(f"{_EN_DIGITS} {_RU_DIGITS}".split())
 PHANTOM_REMAINDER_WORDS = 4  # fewer words left around a phantom: the whole window is one
 
 _SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")

@@ -1,4 +1,4 @@
-"""python -m assist.bench {latency,soak} ... — figures to stdout, JSON summary on the last line."""
+"""python -m assist.bench {latency,soak,pacing}: figures, then a JSON summary as the last line."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from assist.bench import latency, soak
+from assist.bench import latency, pacing, soak
 from assist.errors import AssistError
 
 
@@ -15,13 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="bench", required=True)
     latency.add_arguments(commands.add_parser("latency", help="latency, RTF and WER per file"))
     soak.add_arguments(commands.add_parser("soak", help="a long call built from recordings"))
+    pacing.add_arguments(commands.add_parser("pacing", help="simulated vs realtime latency"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        if args.bench == "latency":
-            latency.run(args)
-        else:
-            soak.run(args)
+        {"latency": latency.run, "soak": soak.run, "pacing": pacing.run}[args.bench](args)
     except AssistError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 2

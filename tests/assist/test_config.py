@@ -31,7 +31,7 @@ def test_wrong_type_is_reported(tmp_path: Path) -> None:
 def test_syntax_error_and_bad_values(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text("[asr\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="broken.toml"):
+    with pytest.raises(ConfigError, match=r"broken\.toml"):
         load_config(path)
     with pytest.raises(ConfigError, match="pace"):
         replace_config(EngineConfig(), pace="warp")

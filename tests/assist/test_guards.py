@@ -43,7 +43,7 @@ def test_high_compression_ratio_is_rejected() -> None:
 def test_loops_are_collapsed_or_rejected() -> None:
     looping = "I will call you back " + "call you back " * 8
     assert judge(looping, -0.2, 0.1, 2.0, CONFIG).reason == "repetition"
-    words, removed = collapse_repeats("yes yes yes yes yes the order".split(), 4)
+    words, removed = collapse_repeats(["yes"] * 5 + ["the", "order"], 4)
     assert words == ["yes", "the", "order"] and removed == 4
 
 

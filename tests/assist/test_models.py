@@ -47,7 +47,7 @@ def test_parts_are_assembled_once_and_verified(fake_package: ModelPackage) -> No
 
 def test_corrupt_parts_fail_with_a_fix(fake_package: ModelPackage) -> None:
     bad = ModelPackage(**{**fake_package.__dict__, "sha256": "0" * 64})
-    with pytest.raises(ModelLoadError, match="corrupt.*pip install --force-reinstall"):
+    with pytest.raises(ModelLoadError, match=r"corrupt.*pip install --force-reinstall"):
         assemble_package(bad)
 
 
@@ -61,7 +61,7 @@ def test_explicit_path_must_be_a_model_folder(tmp_path: Path) -> None:
     with pytest.raises(ModelLoadError, match="does not exist"):
         resolve_model(str(tmp_path / "nowhere"))
     (tmp_path / "model.bin").write_bytes(b"x")
-    with pytest.raises(ModelLoadError, match="lacks config.json"):
+    with pytest.raises(ModelLoadError, match=r"lacks config\.json"):
         resolve_model(str(tmp_path))
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
     assert resolve_model(str(tmp_path)).source == "path"

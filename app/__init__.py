@@ -1,0 +1,1 @@
+"""The PySide6 operator client; it imports only the public face of `assist`."""
