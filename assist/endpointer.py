@@ -166,7 +166,8 @@ class Endpointer:
         elif frame_end - self._window_start >= self._max_window:
             results += self._retract()
             closed = self._cut(frame_end, now)
-        elif self._silence == self._early_silence and not self._tentative_sent:
+        elif self._early_silence and self._silence == self._early_silence \
+                and not self._tentative_sent:
             end = self._last_voiced_end + self._pad
             closed = self._emit(self._window_start, end, self._last_voiced_end, "tentative", now,
                                 tentative=True)

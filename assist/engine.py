@@ -80,6 +80,11 @@ class SpeculationBook:
             else:
                 entry.retracted = True  # running: `arrived` drops it
 
+    def forget(self, channel: int, seq: int) -> None:
+        """A tentative window was shed unrecognised: its confirmation must queue it anew."""
+        with self._lock:
+            self._entries.pop((channel, seq), None)
+
     def confirm(
         self, window: Window, now: float
     ) -> tuple[Outcome, float, float] | Literal["absent", "pending"]:
@@ -402,6 +407,8 @@ class Engine:
                 self.stats.folded += 1
             else:
                 self.stats.shed += 1
+        if action.action == "shed":
+            self._book.forget(action.channel, action.seq)
         self._emit(
             BacklogReported(action.action, self.speaker_of(action.channel), action.seconds,
                             action.pending, action.lag, now)

@@ -21,6 +21,7 @@ class BacklogAction:
 
     action: Literal["folded", "shed"]
     channel: int
+    seq: int  # the shed window, or the later of the two folded ones
     seconds: float
     pending: int
     lag: float
@@ -109,8 +110,8 @@ class Backlog:
 
     def _shed_oldest(self, now: float) -> BacklogAction:
         window = self._items.popleft()
-        return BacklogAction("shed", window.channel, window.duration, len(self._items),
-                             now - window.end)
+        return BacklogAction("shed", window.channel, window.seq, window.duration,
+                             len(self._items), now - window.end)
 
     def _fold(self, now: float) -> BacklogAction | None:
         """Merge the oldest pair of same-channel windows that fits in one recognizer call."""
@@ -126,8 +127,8 @@ class Backlog:
                 items[index] = merged
                 del items[later]
                 self._items = deque(items)
-                return BacklogAction("folded", first.channel, second.duration, len(items),
-                                     now - first.end)
+                return BacklogAction("folded", first.channel, second.seq, second.duration,
+                                     len(items), now - first.end)
         return None
 
 

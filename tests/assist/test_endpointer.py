@@ -93,3 +93,11 @@ def test_memory_stays_flat_over_long_silence() -> None:
     for step in range(600):  # ten minutes of silence in one-second blocks
         endpointer.feed(silence(1.0), float(step), float(step))
     assert len(endpointer._buf) < SAMPLE_RATE
+
+
+def test_no_tentative_windows_when_speculation_is_off() -> None:
+    config = EndpointConfig(early_silence_ms=0)
+    items = run(np.concatenate([silence(0.5), tone(1.0), silence(0.2), tone(1.0), silence(1)]),
+                config)
+    assert not any(isinstance(i, Retraction) or i.tentative for i in items)
+    assert len(finals(items)) == 1

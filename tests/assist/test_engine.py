@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, Engine, EngineConfig, replace_config
+from assist.asr.backlog import Backlog
+from assist.endpointer import Window
 from assist.events import (
     BacklogReported,
     EngineStateChanged,
@@ -85,3 +87,20 @@ def test_a_slow_recognizer_folds_or_sheds_and_says_so() -> None:
     assert reports and stats.folded + stats.shed == len(reports)
     assert any(isinstance(e, EngineStateChanged) and e.state == "catching_up" for e in events)
     assert len(finals(events)) < 8
+
+
+def test_a_shed_tentative_window_is_still_recognised_once_confirmed() -> None:
+    config = replace_config(EngineConfig(), pace="simulated", **{"backlog.max_pending": 1})
+    engine = Engine(config, lambda event: None, recognizer=ScriptedRecognizer(),
+                    detector_factory=EnergyDetector)
+    engine.transcribe(ArraySource([silence(0.1)]))  # sets up the per-call book
+    backlog = Backlog(config.backlog)
+    audio = tone(1.0)
+    tentative = Window(0, audio, 0.0, 1.0, 1.0, 1.1, "tentative", 1.0, seq=3, tentative=True)
+    engine._endpointed(backlog, tentative, 1.1)
+    other_leg = Window(1, audio, 0.1, 1.1, 1.1, 1.2, "silence", 1.0, seq=0)
+    engine._endpointed(backlog, other_leg, 1.2)  # over max_pending: the tentative is shed
+    assert engine.stats.shed == 1
+    final = Window(0, audio, 0.0, 1.0, 1.0, 1.3, "silence", 1.0, seq=3)
+    engine._endpointed(backlog, final, 1.3)
+    assert backlog.pop() == final  # queued anew, not left "pending" forever
