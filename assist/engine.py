@@ -37,7 +37,7 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceSuppressed,
 )
-from assist.vad import SAMPLE_RATE, SileroDetector, VoiceDetector
+from assist.vad import SAMPLE_RATE, Audio, SileroDetector, VoiceDetector
 
 log = logging.getLogger(__name__)
 
@@ -241,18 +241,28 @@ class Engine:
                 if pace == "realtime":
                     clock.sleep_until(audio_end)
                 self.stats.audio_s = audio_end
-                now = clock.now()
-                for endpointer, samples in zip(endpointers, blocks, strict=True):
-                    for item in endpointer.feed(samples, now, now):
-                        self._endpointed(backlog, item, now)
-            now = clock.now()
-            for endpointer in endpointers:
-                for item in endpointer.finish(now):
-                    self._endpointed(backlog, item, now)
+                self._feed(endpointers, blocks, backlog, clock.now())
+            self._feed(endpointers, None, backlog, clock.now())
         finally:
             backlog.close()
             worker.join()
         self._set_state("stopped", "", clock.now())
+
+    def _feed(
+        self,
+        endpointers: list[Endpointer],
+        blocks: list[Audio] | None,
+        backlog: Backlog,
+        now: float,
+    ) -> None:
+        """One block per leg through the endpointers (None: end of the call, flush them)."""
+        for channel, endpointer in enumerate(endpointers):
+            if blocks is None:
+                items = endpointer.finish(now)
+            else:
+                items = endpointer.feed(blocks[channel], now, now)
+            for item in items:
+                self._endpointed(backlog, item, now)
 
     def _endpointed(self, backlog: Backlog, item: Endpointed, now: float) -> None:
         """Route the endpointer's output: retract, queue, or confirm a speculation."""
@@ -341,14 +351,9 @@ class Engine:
                 advance(now)
                 clock.advance_to(now)
                 self.stats.audio_s = now
-                for endpointer, samples in zip(endpointers, blocks, strict=True):
-                    for item in endpointer.feed(samples, now, now):
-                        self._endpointed(backlog, item, now)
+                self._feed(endpointers, blocks, backlog, now)
                 advance(now)
-            now = self.stats.audio_s
-            for endpointer in endpointers:
-                for item in endpointer.finish(now):
-                    self._endpointed(backlog, item, now)
+            self._feed(endpointers, None, backlog, self.stats.audio_s)
             advance(math.inf)
         finally:
             inbox.close()
