@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.helpers.fakes import write_wav
+
 
 def sufler(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "assist", *args], capture_output=True,
@@ -16,15 +18,7 @@ def sufler(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
 
 
 def wav(path: Path, channels: int = 1, seconds: float = 1.0) -> Path:
-    import wave
-
-    frames = (np.zeros((int(16000 * seconds), channels)) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(channels)
-        handle.setsampwidth(2)
-        handle.setframerate(16000)
-        handle.writeframes(frames.tobytes())
-    return path
+    return write_wav(path, np.zeros((int(16000 * seconds), channels), dtype=np.float32))
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], needle: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+import wave
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +58,17 @@ class ScriptedRecognizer:
 def tone(seconds: float, level: float = 0.3, freq: float = 220.0) -> Audio:
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
     return (level * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def write_wav(path: Path, samples: npt.NDArray[np.float32]) -> Path:
+    """16-bit 16 kHz WAV from (n,) mono or (n, channels) float samples in [-1, 1]."""
+    frames = samples.reshape(len(samples), -1)
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(frames.shape[1])
+        handle.setsampwidth(2)
+        handle.setframerate(SAMPLE_RATE)
+        handle.writeframes((np.clip(frames, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
 
 
 def silence(seconds: float) -> Audio:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 from assist import ArraySource, Engine, FileSource, load_config, replace_config
 from assist.events import Event, TranscriptUpdated
 from assist.wer import word_errors
+from tests.helpers.fakes import write_wav
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 
@@ -55,12 +55,7 @@ def test_stereo_call_keeps_the_legs_apart(shared_audio: Path, base_model: str,
     stereo = np.zeros((length, 2), dtype=np.float32)
     stereo[: len(left), 0] = left
     stereo[: len(right), 1] = right
-    path = tmp_path / "call.wav"
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(2)
-        handle.setsampwidth(2)
-        handle.setframerate(16000)
-        handle.writeframes((np.clip(stereo, -1, 1) * 32767).astype("<i2").tobytes())
+    path = write_wav(tmp_path / "call.wav", stereo)
     out = records(sufler("transcribe", str(path), "--pace", "simulated", "--language", "en"))
     by_speaker = {
         speaker: " ".join(r["text"] for r in out if r["speaker"] == speaker)
