@@ -12,16 +12,26 @@ from pathlib import Path
 from typing import IO, Any
 
 from assist.audio.source import FileSource
-from assist.config import LANGUAGE_AUTO, PACES, EngineConfig, load_config, replace_config
+from assist.config import (
+    LANGUAGE_AUTO,
+    PACES,
+    EngineConfig,
+    ExtractConfig,
+    load_config,
+    replace_config,
+)
 from assist.engine import Engine
 from assist.errors import AssistError
 from assist.events import (
     BacklogReported,
     EngineError,
+    EntityExtracted,
     Event,
+    ReadbackChecked,
     TranscriptUpdated,
     UtteranceSuppressed,
 )
+from assist.extract.extractor import extract, language_of
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +74,22 @@ def transcript_record(event: TranscriptUpdated) -> dict[str, Any]:
     }
 
 
+def entity_record(event: EntityExtracted | ReadbackChecked) -> dict[str, Any]:
+    """The JSON Lines record of an extracted entity or a read-back check."""
+    if isinstance(event, EntityExtracted):
+        return {
+            "type": "entity", "kind": event.kind, "value": event.value, "raw": event.raw,
+            "speaker": event.speaker, "utterance": event.utterance_id, "id": event.entity_id,
+            "supersedes": event.supersedes, "emitted": round(event.at, 3),
+        }
+    return {
+        "type": "readback", "kind": event.kind, "matched": event.matched,
+        "differences": list(event.differences), "given": event.given, "given_by": event.given_by,
+        "repeated": event.repeated, "repeated_by": event.repeated_by,
+        "emitted": round(event.at, 3),
+    }
+
+
 class JsonLinesWriter:
     """Writes final utterances as JSON Lines, flushed line by line, from any thread."""
 
@@ -79,6 +105,11 @@ class JsonLinesWriter:
                 self._stream.write(line + "\n")
                 self._stream.flush()
                 self.count += 1
+        elif isinstance(event, EntityExtracted | ReadbackChecked):
+            record = entity_record(event)
+            with self._lock:
+                self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+                self._stream.flush()
         elif isinstance(event, EngineError):
             log.warning("engine: %s", event.message)
         elif isinstance(event, BacklogReported):
@@ -113,6 +144,12 @@ def _build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--pace", choices=PACES, default="fast")
     transcribe.add_argument("--config", help="engine config TOML (default: resources/config.toml)")
     transcribe.add_argument("--out", help="write JSON Lines here instead of stdout")
+
+    extract = commands.add_parser(
+        "extract", help="phones and addresses of JSON Lines texts on stdin, one line out per line")
+    extract.add_argument("--lang", choices=("ru", "en"), default=None,
+                         help="language of lines that do not name one (default: by script)")
+    extract.add_argument("--config", help="engine config TOML (regions, gazetteer)")
     return parser
 
 
@@ -163,6 +200,49 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def extract_line(line: str, default_lang: str | None, config: ExtractConfig) -> dict[str, Any]:
+    """One output record for one input line; a bad line gives an error record, never raises."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"not JSON: {exc.msg} at column {exc.colno}"}
+    if not isinstance(item, dict):
+        return {"id": None, "error": "expected a JSON object"}
+    ident = item.get("id")
+    lang = item.get("lang", default_lang)
+    if lang is not None and lang not in ("ru", "en"):
+        return {"id": ident, "error": f"lang: expected ru or en, got {lang!r}"}
+    if "segments" in item:
+        segments = item["segments"]
+        if not isinstance(segments, list) or not all(isinstance(seg, str) for seg in segments):
+            return {"id": ident, "error": "segments: expected a list of strings"}
+        text = " ".join(segments)
+    elif isinstance(item.get("text"), str):
+        text = item["text"]
+    else:
+        return {"id": ident, "error": "expected a string 'text' or a list 'segments'"}
+    region = None
+    if lang == "ru" or (lang is None and language_of(text, None) == "ru"):
+        region = config.region_ru
+    else:
+        region = config.region_en
+    found = extract(text, lang, region, config.gazetteer, config.gazetteer_min_score)
+    phones = list(dict.fromkeys(entity.value for entity in found if entity.kind == "phone"))
+    addresses = list(dict.fromkeys(entity.raw for entity in found if entity.kind == "address"))
+    return {"id": ident, "phones": phones, "addresses": addresses}
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    config = (load_config(args.config) if args.config else load_config()).extract
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        record = extract_line(line, args.lang, config)
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo call through the real engine at real-time pace (until the app lands)."""
     namespace = argparse.Namespace(
@@ -184,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_demo(args)
         if args.command == "transcribe":
             return cmd_transcribe(args)
+        if args.command == "extract":
+            return cmd_extract(args)
         parser.print_help()
         return EXIT_BAD_INPUT
     except AssistError as exc:

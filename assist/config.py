@@ -80,12 +80,27 @@ class BacklogConfig:
 
 
 @dataclass(frozen=True)
+class ExtractConfig:
+    """Phone and address extraction on final utterances."""
+
+    enabled: bool = True
+    region_ru: str = "RU"  # default region for numbers said without a country code
+    region_en: str = "US"
+    context_utterances: int = 3  # a speaker's previous utterances read together with the new one
+    context_gap_s: float = 15.0  # ...if they ended at most this long before it started
+    readback_window_s: float = 300.0  # a repeat this long after the original is still compared
+    gazetteer: tuple[str, ...] = ()  # street names that correct misheard ones (fuzzy match)
+    gazetteer_min_score: float = 85.0
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     asr: AsrConfig = field(default_factory=AsrConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
     endpoint: EndpointConfig = field(default_factory=EndpointConfig)
     guards: GuardConfig = field(default_factory=GuardConfig)
     backlog: BacklogConfig = field(default_factory=BacklogConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
     pace: Pace = "realtime"
     chunk_ms: int = 100
 
@@ -106,6 +121,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "endpoint": EndpointConfig,
     "guards": GuardConfig,
     "backlog": BacklogConfig,
+    "extract": ExtractConfig,
 }
 
 

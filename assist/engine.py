@@ -37,6 +37,7 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceSuppressed,
 )
+from assist.extract.extractor import CallExtractor
 from assist.vad import SAMPLE_RATE, Audio, SileroDetector, VoiceDetector
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,8 @@ class Engine:
         self._state: EngineState | None = None
         self._utterance_id = 0
         self.stats = CallStats()
+        self._extractor = CallExtractor(config.extract)
+        self._extract_lock = threading.Lock()
 
     @property
     def recognizer(self) -> Recognizer:
@@ -196,6 +199,7 @@ class Engine:
         self._stop.clear()
         self.stats = CallStats()
         self._utterance_id = 0
+        self._extractor = CallExtractor(self.config.extract)
         self._book = SpeculationBook()
         endpointers = [
             Endpointer(channel, self.config.endpoint, self._detector_factory())
@@ -389,22 +393,30 @@ class Engine:
             utterance_id = self._utterance_id
         times = StageTimes(window.captured, window.endpointed, asr_start, asr_end, emitted)
         recognition = outcome.recognition
-        self._emit(
-            TranscriptUpdated(
-                utterance_id=utterance_id,
-                speaker=speaker,
-                channel=window.channel,
-                text=outcome.verdict.text,
-                start=window.start,
-                end=window.end,
-                final=True,
-                language=recognition.language,
-                times=times,
-                window_reason=window.reason,
-                avg_logprob=recognition.avg_logprob,
-                no_speech_prob=recognition.no_speech_prob,
-            )
+        transcript = TranscriptUpdated(
+            utterance_id=utterance_id,
+            speaker=speaker,
+            channel=window.channel,
+            text=outcome.verdict.text,
+            start=window.start,
+            end=window.end,
+            final=True,
+            language=recognition.language,
+            times=times,
+            window_reason=window.reason,
+            avg_logprob=recognition.avg_logprob,
+            no_speech_prob=recognition.no_speech_prob,
         )
+        self._emit(transcript)
+        if self.config.extract.enabled and transcript.text:
+            with self._extract_lock:
+                try:
+                    found = self._extractor.process(transcript, emitted)
+                except Exception:  # an extractor bug must not cost the transcript
+                    log.exception("extraction failed on utterance %d", utterance_id)
+                    found = []
+            for event in found:
+                self._emit(event)
 
     def _report_backlog(self, action: BacklogAction, now: float) -> None:
         with self._lock:

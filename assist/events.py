@@ -85,7 +85,51 @@ class EngineError:
     at: float
 
 
-Event = TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged | EngineError
+EntityKind = Literal["phone", "address"]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityExtracted:
+    """A phone number or address a speaker said.
+
+    `raw` is the text as said (in the utterance `utterance_id`, at `span` there; a span
+    starting before 0 began in the speaker's previous utterance); `value` is the normalised
+    form: E.164 for phones, digits for number words in addresses. `supersedes` names the
+    entity this one replaces (a correction, or an address completed in the next window).
+    """
+
+    entity_id: int
+    kind: EntityKind
+    raw: str
+    value: str
+    speaker: str
+    utterance_id: int
+    span: tuple[int, int]
+    start: float
+    end: float
+    at: float
+    corrected: bool = False
+    supersedes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadbackChecked:
+    """A speaker repeated an entity the other speaker gave: confirmed, or which parts differ."""
+
+    kind: EntityKind
+    matched: bool
+    differences: tuple[str, ...]
+    given: str
+    given_by: str
+    given_entity: int
+    repeated: str
+    repeated_by: str
+    repeated_entity: int
+    at: float
+
+
+Event = (TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged
+         | EngineError | EntityExtracted | ReadbackChecked)
 EventSink = Callable[[Event], None]
 
 

@@ -1,4 +1,4 @@
-"""python -m assist.bench {latency,soak,pacing}: figures, then a JSON summary as the last line."""
+"""python -m assist.bench {latency,soak,pacing,extract}: figures, then a JSON summary last."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from assist.bench import latency, pacing, soak
+from assist.bench import extract, latency, pacing, soak
 from assist.errors import AssistError
 
 
@@ -16,10 +16,12 @@ def main(argv: list[str] | None = None) -> int:
     latency.add_arguments(commands.add_parser("latency", help="latency, RTF and WER per file"))
     soak.add_arguments(commands.add_parser("soak", help="a long call built from recordings"))
     pacing.add_arguments(commands.add_parser("pacing", help="simulated vs realtime latency"))
+    extract.add_arguments(commands.add_parser("extract", help="phone/address P/R/F1, latency"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        {"latency": latency.run, "soak": soak.run, "pacing": pacing.run}[args.bench](args)
+        {"latency": latency.run, "soak": soak.run, "pacing": pacing.run,
+         "extract": extract.run}[args.bench](args)
     except AssistError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 2
