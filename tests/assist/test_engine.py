@@ -7,11 +7,14 @@ import pytest
 
 from assist import ArraySource, Engine, EngineConfig, replace_config
 from assist.asr.backlog import Backlog
+from assist.asr.recognizer import Recognition
 from assist.endpointer import Window
 from assist.events import (
     BacklogReported,
     EngineStateChanged,
+    EntityExtracted,
     Event,
+    ReadbackChecked,
     TranscriptUpdated,
 )
 from tests.helpers.fakes import EnergyDetector, ScriptedRecognizer, silence, tone
@@ -104,3 +107,53 @@ def test_a_shed_tentative_window_is_still_recognised_once_confirmed() -> None:
     final = Window(0, audio, 0.0, 1.0, 1.0, 1.3, "silence", 1.0, seq=3)
     engine._endpointed(backlog, final, 1.3)
     assert backlog.pop() == final  # queued anew, not left "pending" forever
+
+
+class DictationRecognizer(ScriptedRecognizer):
+    """The customer (a 2.0 s window) dictates a number; the operator (2.5 s) reads it back."""
+
+    def __init__(self, readback: str) -> None:
+        super().__init__()
+        self.readback = readback
+
+    def recognize(self, audio: np.ndarray, language: str) -> Recognition:
+        duration = len(audio) / 16000
+        text = "My number is 415-555-0132." if duration < 2.6 else self.readback
+        return Recognition(text, "en", -0.2, 0.01, 1.2)
+
+
+def readback_call() -> list[np.ndarray]:
+    """Customer speaks at 1-3 s; the operator repeats at 4-6.5 s."""
+    operator = np.concatenate([silence(4.0), tone(2.5), silence(1.5)])
+    customer = np.concatenate([silence(1.0), tone(2.0), silence(5.0)])
+    return [operator, customer]
+
+
+@pytest.mark.parametrize("pace", ["simulated", "fast"])
+def test_a_wrong_read_back_reaches_the_sink_through_the_engine(pace: str) -> None:
+    events: list[Event] = []
+    engine = Engine(replace_config(EngineConfig(), pace=pace), events.append,
+                    recognizer=DictationRecognizer("So that's 415-555-0123, right?"),
+                    detector_factory=EnergyDetector)
+    engine.transcribe(ArraySource(readback_call()))
+    found = [e for e in events if isinstance(e, EntityExtracted)]
+    assert [(e.speaker, e.value) for e in found] == [("customer", "+14155550132"),
+                                                     ("operator", "+14155550123")]
+    (check,) = [e for e in events if isinstance(e, ReadbackChecked)]
+    assert (check.matched, check.given_by, check.repeated_by) == (False, "customer", "operator")
+    assert check.differences == ("digit 10: 3 given, 2 repeated",
+                                 "digit 11: 2 given, 3 repeated")
+    transcript = [e for e in events if isinstance(e, TranscriptUpdated)]
+    assert events.index(check) > events.index(transcript[-1])  # after the text it came from
+
+
+def test_a_correct_read_back_is_confirmed_through_the_engine() -> None:
+    events: list[Event] = []
+    engine = Engine(replace_config(EngineConfig(), pace="simulated"), events.append,
+                    recognizer=DictationRecognizer("Four one five, five five five, oh one "
+                                                   "three two. Got it."),
+                    detector_factory=EnergyDetector)
+    engine.transcribe(ArraySource(readback_call()))
+    (check,) = [e for e in events if isinstance(e, ReadbackChecked)]
+    assert check.matched and check.differences == ()
+    assert len([e for e in events if isinstance(e, EntityExtracted)]) == 1
