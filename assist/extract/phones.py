@@ -345,6 +345,8 @@ def _apply_corrections(
     for index, run in enumerate(later):
         if index == skip:
             continue
+        if _is_count(text, run, later[index + 1] if index + 1 < len(later) else None):
+            continue  # "последние две цифры 68", "the last four are 0176": a count, not digits
         before = text[anchor : run.start]
         cue = CORRECTION_CUE.search(text[end : run.start]) is not None
         new = run.digits
@@ -369,6 +371,19 @@ def _apply_corrections(
     if fixed is None or fixed.country_code != parsed.country_code:
         return None
     return fixed
+
+
+COUNT_NOUN = re.compile(r"^\W*(цифр\w*|номер\w*|digits?|numbers?)\b", re.I)
+
+
+def _is_count(text: str, run: Run, following: Run | None) -> bool:
+    """A small spoken number that says how many digits follow rather than being them."""
+    if len(run.groups) != 1 or not run.groups[0].spoken or len(run.digits) != 1:
+        return False
+    if COUNT_NOUN.match(text[run.end :]):
+        return True
+    return following is not None and len(text[run.end : following.start].split()) <= 3 \
+        and TAIL_CUE.search(text[max(0, run.start - 20) : run.start]) is not None
 
 
 def _replace_last(digits: str, old: str, new: str) -> str:
