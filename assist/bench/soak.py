@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audio-dir", type=Path, default=SHARED_AUDIO)
     parser.add_argument("--model", help="model (default: config)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mixed", action="store_true",
+                        help="one long mix of recordings instead of the same program per bucket")
 
 
 def _recordings(audio_dir: Path) -> list[tuple[Audio, str]]:
@@ -55,34 +57,52 @@ def _recordings(audio_dir: Path) -> list[tuple[Audio, str]]:
 
 
 def build_call(
-    recordings: list[tuple[Audio, str]], minutes: float, seed: int
+    recordings: list[tuple[Audio, str]], minutes: float, seed: int,
+    program_minutes: float | None = None,
 ) -> tuple[Iterator[list[Audio]], list[Placement]]:
-    """Recordings alternate between the two legs with 1.5-4 s pauses, for `minutes`."""
+    """Recordings alternate between the two legs with 1.5-4 s pauses, for `minutes`.
+
+    With `program_minutes`, one program of that length is built and replayed back to back,
+    so every bucket holds the same speech at the same offsets: a WER difference between
+    buckets is then drift over the call, not a different mix of recordings.
+    """
     rng = np.random.default_rng(seed)
     total = int(minutes * 60 * SAMPLE_RATE)
-    plan: list[tuple[int, int, int]] = []  # (recording index, channel, gap samples)
-    placements: list[Placement] = []
+    span = int(program_minutes * 60 * SAMPLE_RATE) if program_minutes else total
+    program: list[tuple[int, int, int]] = []  # (recording index, channel, gap samples)
     position = 0
     index = 0
     while True:
-        audio, reference = recordings[index % len(recordings)]
+        audio, _ = recordings[index % len(recordings)]
         gap = int(rng.uniform(1.5, 4.0) * SAMPLE_RATE)
-        if position + gap + len(audio) > total:
+        if position + gap + len(audio) > span:
             break
-        channel = index % 2
-        start = position + gap
-        placements.append(
-            Placement(channel, start / SAMPLE_RATE, (start + len(audio)) / SAMPLE_RATE, reference)
-        )
-        plan.append((index % len(recordings), channel, gap))
-        position = start + len(audio)
+        program.append((index % len(recordings), index % 2, gap))
+        position += gap + len(audio)
         index += 1
+    plan: list[tuple[int, int, int]] = []
+    placements: list[Placement] = []
+    offset = 0
+    while offset + span <= total and program:
+        position = offset
+        for recording, channel, gap in program:
+            audio, reference = recordings[recording]
+            start = position + gap
+            placements.append(Placement(channel, start / SAMPLE_RATE,
+                                        (start + len(audio)) / SAMPLE_RATE, reference))
+            plan.append((recording, channel, gap))
+            position = start + len(audio)
+        if offset + span < total:
+            plan.append((-1, 0, offset + span - position))  # silence to the program's end
+        offset += span
 
     def pieces() -> Iterator[list[Audio]]:
         noise = np.random.default_rng(seed + 1)
         for recording, channel, gap in plan:
             floor = (noise.standard_normal((2, gap)) * 1e-4).astype(np.float32)
             yield [floor[0], floor[1]]
+            if recording < 0:
+                continue
             audio = recordings[recording][0]
             quiet = (noise.standard_normal(len(audio)) * 1e-4).astype(np.float32)
             yield [audio, quiet] if channel == 0 else [quiet, audio]
@@ -94,7 +114,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     config = replace_config(load_config(), pace="simulated",
                             **({"asr.model": args.model} if args.model else {}))
     recordings = _recordings(args.audio_dir)
-    pieces, placements = build_call(recordings, args.minutes, args.seed)
+    program = None if args.mixed else args.bucket_minutes
+    pieces, placements = build_call(recordings, args.minutes, args.seed, program)
     recognizer = WhisperRecognizer(config.asr)
     recognizer.warm_up()
     bucket_s = args.bucket_minutes * 60
