@@ -78,7 +78,7 @@ US_STATES = (
     "West Virginia|Wisconsin|Wyoming|Ontario|Quebec|British Columbia|Alberta|Manitoba|"
     "Saskatchewan|Nova Scotia|New Brunswick|Newfoundland|Prince Edward Island"
 )
-STATE_CODE = r"[A-Z]{2}"
+STATE_CODE = r"(?:[A-Z]{2}|D\.C\.)"
 US_ZIP = r"\d{5}(?:-\d{4})?"
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
 CA_POSTCODE = r"[A-Z]\d[A-Z]\s*\d[A-Z]\d"

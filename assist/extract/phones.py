@@ -43,7 +43,7 @@ POSITIVE_STEMS = (
     "телефон", "тел", "мобильн", "сотов", "звон", "позвон", "перезвон", "набер", "набир",
     "whatsapp", "ватсап", "вайбер", "viber", "телеграм", "telegram", "горяч", "контакт",
     "phone", "call", "cell", "mobile", "reach", "text", "dial", "landline", "line", "hotline",
-    "contact", "fax", "number's", "numbers",
+    "contact", "fax", "связ",
 )
 CURRENCY_SIGNS = frozenset("$€£₽¥")
 UNIT_AFTER = re.compile(

@@ -85,6 +85,7 @@ def test_phones_are_found_and_normalised(text: str, lang: str, expected: list[st
     ("Ваш лицевой счёт 8 916 123 45 67.", "ru"),
     ("Сумма восемь тысяч девятьсот шестнадцать рублей.", "ru"),
     ("Your tracking number is 2125550147.", "en"),
+    ("Your order number's 3125550147.", "en"),
     ("The invoice total is $2,125,550.14.", "en"),
     ("We close at 9:30 on 12/05/2025.", "en"),
     ("Just dial 911.", "en"),
@@ -119,6 +120,8 @@ def test_phone_spans_are_the_words_said() -> None:
      ["one twenty-three Pine Street, Springfield"]),
     ("We moved to 15 Elm Street last year.", ["15 Elm Street"]),
     ("Mail it to PO Box 12, Reno, Nevada 89501.", ["PO Box 12, Reno, Nevada 89501"]),
+    ("It is 1900 K Street NW, Washington, D.C. 20006.",
+     ["1900 K Street NW, Washington, D.C. 20006"]),
 ])
 def test_addresses_are_found_as_said(text: str, expected: list[str]) -> None:
     assert addresses(text) == expected
