@@ -21,7 +21,7 @@ from assist.config import EndpointConfig
 from assist.vad import FRAME, SAMPLE_RATE, Audio, VoiceDetector
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: two windows are never "equal" by their audio
 class Window:
     """One stretch of one channel's speech, ready for the recognizer."""
 

@@ -70,9 +70,9 @@ class Backlog:
     def remove(self, channel: int, seq: int) -> bool:
         """Withdraw a queued window (a retracted tentative one); False if not queued."""
         with self._cond:
-            for window in self._items:
+            for index, window in enumerate(self._items):
                 if window.channel == channel and window.seq == seq:
-                    self._items.remove(window)
+                    del self._items[index]  # by position: windows hold arrays, not comparable
                     self._cond.notify_all()
                     return True
             return False

@@ -72,3 +72,15 @@ def test_block_policy_makes_the_producer_wait() -> None:
     thread.join()
     backlog.close()
     assert backlog.take() is not None and backlog.take() is None
+
+
+def test_a_retracted_window_is_removed_among_windows_of_other_lengths() -> None:
+    # regression: removal compared windows by value, and numpy audio of different lengths
+    # raised "operands could not be broadcast" in the middle of a call
+    backlog = Backlog(BacklogConfig(max_pending=6, max_lag_s=100, fold_max_s=24))
+    backlog.put(window(0, 0.0, seconds=2.5, seq=0), now=3.0)
+    backlog.put(window(1, 1.0, seconds=1.3, seq=0), now=3.0)
+    backlog.put(window(0, 3.0, seconds=1.4, seq=1, tentative=True), now=4.5)
+    assert backlog.remove(0, 1)
+    assert not backlog.remove(0, 1)
+    assert len(backlog) == 2
