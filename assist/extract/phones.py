@@ -21,22 +21,23 @@ from assist.extract.numbers import (
 DEFAULT_REGIONS = {"ru": "RU", "en": "US"}
 MAX_GROUPS = 24  # a run longer than this is no phone dictation; only its start is read
 
-# Words that say the digits after them are something other than a phone number.
-NEGATIVE_STEMS = (
+# Words that say the digits after them are something other than a phone number. Whole
+# words (with their case endings), so «домашний», «правильно» or "refund" do not count.
+NEGATIVE_WORD = re.compile(
     # Russian
-    "заказ", "договор", "полис", "счет", "лицев", "карт", "инн", "кпп", "снилс", "паспорт",
-    "сери", "трек", "заявк", "заявлен", "обращени", "счетчик", "накладн", "квитанц", "сумм",
-    "оплат", "стоимост", "цен", "индекс", "рейс", "билет", "артикул", "штрих", "бик", "огрн",
-    "окпо", "vin", "пин", "пароль", "смс", "sms", "домофон", "подъезд", "этаж", "кабинет",
-    "квартир", "дом", "корпус", "офис", "участ", "платеж", "долг", "баланс", "лиценз",
-    "справк", "дел", "документ", "удостоверени", "прав",
+    r"(заказ\w*|договор\w*|полис\w*|сч[её]т(?:а|у|ом|е|ов|ам)?|лицев\w*|карт(?:а|ы|у|ой|е|очк\w*)"
+    r"|инн|кпп|снилс\w*|паспорт\w*|сери(?:я|и|ю|ей)|трек\w*|заявк\w*|заявлени\w*|обращени\w*"
+    r"|сч[её]тчик\w*|накладн\w*|квитанц\w*|сумм(?:а|ы|у|ой|е)|оплат\w*|стоимост\w*"
+    r"|цен(?:а|ы|у|ой|е)|индекс\w*|рейс\w*|билет\w*|артикул\w*|штрих\w*|бик|огрн|окпо|пин"
+    r"|пароль\w*|смс|домофон\w*|подъезд\w*|этаж\w*|кабинет\w*|квартир(?:а|ы|у|е|ой)"
+    r"|дом(?:а|у|е|ом)?|корпус\w*|офис(?:а|е|у)?|участ(?:ок|ка|ке)|плат[её]ж\w*|долг(?:а|у|ом|и)?"
+    r"|баланс\w*|лиценз\w*|справк\w*|дел(?:о|а|у)|документ\w*|удостоверени\w*|права"
     # English
-    "order", "account", "acct", "card", "policy", "claim", "tracking", "confirmation",
-    "routing", "meter", "reference", "ref", "invoice", "ticket", "case", "serial", "ssn",
-    "social", "passport", "license", "licence", "zip", "postal", "postcode", "flight", "gate",
-    "room", "pin", "booking", "reservation", "balance", "payment", "amount", "member",
-    "id", "customer", "transaction", "iban", "swift", "sort", "vin", "apartment", "suite",
-    "unit", "floor", "password", "otp",
+    r"|orders?|accounts?|acct|cards?|polic(?:y|ies)|claims?|tracking|confirmation|routing"
+    r"|meters?|reference|ref|invoices?|tickets?|case|serial|ssn|social|passport|licen[cs]e"
+    r"|zip|postal|postcode|flights?|gates?|rooms?|pin|booking|reservation|balance|payment"
+    r"|amount|id|transaction|iban|swift|vin|apartment|suite|unit|floor|password|otp|sms)",
+    re.I,
 )
 # Words that say a phone number follows; they end the backward search for negative words.
 POSITIVE_STEMS = (
@@ -264,7 +265,7 @@ def rejected_by_context(text: str, tokens: list[Token], start: int, end: int) ->
             return False
         if lower.startswith(POSITIVE_STEMS):
             return False
-        if lower.startswith(NEGATIVE_STEMS) or lower in ("code", "код"):
+        if NEGATIVE_WORD.fullmatch(lower) or lower in ("code", "код"):
             if _names_a_department(tokens, word):
                 continue
             return True

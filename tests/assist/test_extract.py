@@ -72,6 +72,10 @@ def test_number_words_become_digits(text: str, digits: str) -> None:
     ("My cell is 917 555 0123, no wait, 917 555 0124.", "en", ["+19175550124"]),
     ("8 916 123 45 76, нет, последние две цифры 67.", "ru", ["+79161234567"]),
     ("It's 415 555 0132, wait, the last two digits are 23.", "en", ["+14155550123"]),
+    # words that only look like number labels («домашний», «правильно», "refund", a center)
+    ("Да, правильно, мой домашний 8 495 123 45 67.", "ru", ["+74951234567"]),
+    ("Сервисный центр 8 800 555 35 35.", "ru", ["+78005553535"]),
+    ("For a refund, customer care is 1-800-555-0199.", "en", ["+18005550199"]),
     # two different numbers stay two
     ("Звоните на 8 495 123 45 67 или на 8 495 123 45 68.", "ru",
      ["+74951234567", "+74951234568"]),
