@@ -36,9 +36,10 @@ RU_UNIT_MARK = (r"(?i:корпус[аеу]?|корп\.?|к\.|строени[ея
                 r"оф\.|помещени[ея]|пом\.|участ(?:ок|ке|ка)|уч\.|литер[аы]?|лит\.|владени[ея]|вл\.)")
 RU_HOUSE_MARK = r"(?i:дом[аеу]?|д\.)"
 RU_NUMBER = rf"(?:№\s*)?(?:{NUM}|{RU_NUMW})"
-RU_UNITS = rf"(?:\s*,?\s*{RU_UNIT_MARK}\s*{RU_NUMBER})"
+RU_UNIT_VALUE = rf"(?:{RU_NUMBER}|[А-ЯЁA-Z](?![\w]))"  # «литера А», «корпус Б»
+RU_UNITS = rf"(?:\s*,?\s*{RU_UNIT_MARK}\s*{RU_UNIT_VALUE})"
 RU_HOUSE = rf"{RU_HOUSE_MARK}\s*{RU_NUMBER}{RU_UNITS}*"
-RU_UNIT = rf"{RU_UNIT_MARK}\s*{RU_NUMBER}{RU_UNITS}*"
+RU_UNIT = rf"{RU_UNIT_MARK}\s*{RU_UNIT_VALUE}{RU_UNITS}*"
 RU_STREET = (rf"(?:{RU_NAME}\s+){{0,3}}{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}"
              rf"(?:\s+(?:{RU_HOUSE_MARK}\s*)?{RU_NUMBER}{RU_UNITS}*)?")
 RU_LOCALITY = (r"(?i:деревн[яеиюй]|дер\.|д\.|пос[её]л(?:ок|ке|ка)|пос\.|п\.|пгт|сел[оеау]|с\.|"
