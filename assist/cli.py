@@ -32,6 +32,7 @@ from assist.events import (
     UtteranceSuppressed,
 )
 from assist.extract.extractor import extract, language_of
+from assist.rules.loader import load_rules
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,11 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--lang", choices=("ru", "en"), default=None,
                          help="language of lines that do not name one (default: by script)")
     extract.add_argument("--config", help="engine config TOML (regions, gazetteer)")
+
+    rules = commands.add_parser("rules", help="suggestion rule files")
+    rule_commands = rules.add_subparsers(dest="rules_command", parser_class=_Parser)
+    check = rule_commands.add_parser("check", help="validate a rule file; list every problem")
+    check.add_argument("file")
     return parser
 
 
@@ -243,6 +249,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command != "check":
+        raise UsageError("rules: expected a subcommand: check")
+    ruleset = load_rules(args.file)
+    for problem in ruleset.problems:
+        print(problem, file=sys.stderr)
+    if ruleset.problems:
+        return EXIT_BAD_INPUT
+    print(f"{args.file}: {len(ruleset.rules)} rules, no problems")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The demo call through the real engine at real-time pace (until the app lands)."""
     namespace = argparse.Namespace(
@@ -266,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_transcribe(args)
         if args.command == "extract":
             return cmd_extract(args)
+        if args.command == "rules":
+            return cmd_rules(args)
         parser.print_help()
         return EXIT_BAD_INPUT
     except AssistError as exc:
