@@ -130,3 +130,11 @@ def test_load_rules_reads_a_file(tmp_path: Path) -> None:
     path = tmp_path / "rules.toml"
     path.write_text(GOOD, encoding="utf-8")
     assert len(load_rules(path).rules) == 4
+
+
+@pytest.mark.parametrize("name", ["en.toml", "ru.toml"])
+def test_the_default_rule_sets_are_valid(name: str) -> None:
+    ruleset = load_rules(Path(__file__).resolve().parents[2] / "resources" / "rules" / name)
+    assert ruleset.problems == []
+    kinds = {rule.kind for rule in ruleset.rules}
+    assert kinds == {"phrase", "entity", "timing", "checklist"}
