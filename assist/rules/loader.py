@@ -121,6 +121,9 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     rules: list[Rule] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, 1, None, "rule", "must be an array of tables [[rule]]"))
+            break
         rule, found = _rule(entry, index, lines, path)
         problems += found
         ident = entry.get("id")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assist.cli import main
 from assist.rules import load_rules, parse_rules
@@ -105,6 +107,14 @@ def test_a_duplicate_id_names_the_first_line() -> None:
     assert str(problem) == "dup.toml:34: rule 'refund': id: duplicate id (first at line 2)"
 
 
+def test_a_file_that_is_not_rule_tables_is_one_clear_problem() -> None:
+    problems = parse_rules('rule = [1, 2]\nextra = true\n', "odd.toml").problems
+    assert [(p.field, p.message) for p in problems] == [
+        ("extra", "unknown key (expected [[rule]])"),
+        ("rule", "must be an array of tables [[rule]]"),
+    ]
+
+
 def test_a_syntax_error_gives_its_line() -> None:
     (problem,) = parse_rules('[[rule]]\nid = "a"\ntitle = \n', "bad.toml").problems
     assert problem.line == 3 and problem.field == "syntax"
@@ -138,3 +148,19 @@ def test_the_default_rule_sets_are_valid(name: str) -> None:
     assert ruleset.problems == []
     kinds = {rule.kind for rule in ruleset.rules}
     assert kinds == {"phrase", "entity", "timing", "checklist"}
+
+
+PIECES = st.sampled_from([
+    "[[rule]]\n", 'id = "a"\n', 'title = "t"\n', 'text = "x"\n', "phrases = []\n",
+    'phrases = ["p"]\n', "threshold = 200\n", 'kind = "timing"\n', "items = [1]\n",
+    'items = [{name = "n"}]\n', "rule = 3\n", "[rule]\n", "x = \n", "enabled = 1\n",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=20).map("".join)))
+def test_parsing_never_raises_and_loads_only_valid_rules(text: str) -> None:
+    ruleset = parse_rules(text, "fuzz.toml")
+    for rule in ruleset.rules:
+        assert rule.id and rule.title and rule.text
+    assert all(str(problem).startswith("fuzz.toml:") for problem in ruleset.problems)
