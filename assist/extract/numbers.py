@@ -277,14 +277,20 @@ def spoken_to_digits(text: str) -> str:
     return "".join(out)
 
 
+def number_parts(word: str) -> list[NumberWord] | None:
+    """The number words of one word token ('seventy-five' → [70, 5]), or None."""
+    single = number_word(word)
+    return [single] if single is not None else split_hyphenated(word)
+
+
 def _words_of(token: Token) -> list[NumberWord] | None:
+    """Number words that normalisation turns into digits: not magnitudes, not a lone 'oh'."""
     if token.kind != "word":
         return None
-    single = number_word(token.text)
-    if single is not None:
-        if single.kind in (MAGNITUDE,):
+    parts = number_parts(token.text)
+    if parts is not None and len(parts) == 1:
+        if parts[0].kind == MAGNITUDE:
             return None
         if token.lower in ("o", "oh", "nil"):
             return None  # ambiguous alone; phones handle them in context
-        return [single]
-    return split_hyphenated(token.text)
+    return parts

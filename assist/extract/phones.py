@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import phonenumbers
 
@@ -13,8 +12,7 @@ from assist.extract.numbers import (
     Group,
     GroupBuilder,
     Token,
-    number_word,
-    split_hyphenated,
+    number_parts,
     tokenize,
 )
 
@@ -71,7 +69,6 @@ class PhoneMatch:
     start: int
     end: int
     raw: str
-    national: str  # the national significant number (digits), for read-back comparisons
     corrected: bool = False
 
 
@@ -127,7 +124,7 @@ def find_runs(text: str, tokens: list[Token] | None = None) -> list[Run]:
             builder.add_digits(token.text, token.start, token.end)
             continue
         if token.kind == "word":
-            parts = _number_parts(token)
+            parts = number_parts(token.text)
             if parts is not None:
                 for part in parts:
                     builder.add_word(part, token.start, token.end)
@@ -147,13 +144,6 @@ def find_runs(text: str, tokens: list[Token] | None = None) -> list[Run]:
         close()
     close()
     return runs
-
-
-def _number_parts(token: Token) -> list[Any] | None:
-    word = number_word(token.text)
-    if word is not None:
-        return [word]
-    return split_hyphenated(token.text)
 
 
 def parse_phone(digits: str, region: str, plus: bool) -> phonenumbers.PhoneNumber | None:
@@ -306,7 +296,6 @@ def find_phones(text: str, lang: str = "en", region: str | None = None) -> list[
             start=start,
             end=end,
             raw=text[start:end],
-            national=str(number.national_number),
             corrected=corrected is not None,
         ))
     return _drop_superseded(text, matches)
