@@ -319,23 +319,25 @@ def _address_at(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMatc
     return AddressMatch(start, stop, raw, tuple(parts)), last
 
 
+STREET_WITH_NUMBER = re.compile(rf"{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}\s+"
+                                rf"(?:{RU_HOUSE_MARK}\s*)?{RU_NUMBER}{RU_UNITS}*$")
+NUMBERED_NAME_END = re.compile(r"\d{1,3}\s+[А-ЯЁ][\w-]*$")
+UNTYPED_STREET = re.compile(RU_UNTYPED_STREET)
+
+
 def _street_has_number(street: str) -> bool:
     """'ул. Баумана 44' carries its house number; 'ул. 8 Марта' does not."""
-    match = re.search(rf"{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}\s+(?:{RU_HOUSE_MARK}\s*)?"
-                      rf"{RU_NUMBER}{RU_UNITS}*$", street)
-    return bool(match) and not re.search(r"\d{1,3}\s+[А-ЯЁ][\w-]*$", street)
+    return bool(STREET_WITH_NUMBER.search(street)) and not NUMBERED_NAME_END.search(street)
 
 
 def _untyped_street(pieces: list[Chunk], index: int) -> tuple[str, int] | None:
     """'Офис на 1-й Тверской-Ямской, дом 2': a street named without its type, before 'дом N'."""
-    if index + 1 >= len(pieces) or not re.match(RU_HOUSE_MARK + r"\s*\S", pieces[index + 1].text):
-        return None
-    if not PARTS["ru_house"].match(pieces[index + 1].text):
+    if index + 1 >= len(pieces) or not PARTS["ru_house"].match(pieces[index + 1].text):
         return None
     chunk = pieces[index]
     for start in _word_starts(chunk.text):
         candidate = chunk.text[start:]
-        if re.fullmatch(RU_UNTYPED_STREET, candidate) and \
+        if UNTYPED_STREET.fullmatch(candidate) and \
                 candidate.split()[0].lower() not in NOT_PLACES:
             return "ru_street", start
     return None

@@ -97,6 +97,9 @@ FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+HOUSE_AFTER_STREET = re.compile(rf"{TYPE_WORDS.pattern}[^,\d]*,?\s*(\d+[а-яa-z]?(?:/\d+)?)", re.I)
+
+
 def address_fields(value: str) -> dict[str, str]:
     """The comparable parts of a normalised address: street, house, apartment ..."""
     fields: dict[str, str] = {}
@@ -109,7 +112,7 @@ def address_fields(value: str) -> dict[str, str]:
             fields[name] = match.group(1).lower()
     if "house" not in fields:
         leading = re.match(r"^(\d+[A-Za-z]?)\s", value)  # "4821 Maple Ridge Drive"
-        inline = re.search(rf"{TYPE_WORDS.pattern}[^,\d]*,?\s*(\d+[а-яa-z]?(?:/\d+)?)", value, re.I)
+        inline = HOUSE_AFTER_STREET.search(value)
         if leading:
             fields["house"] = leading.group(1).lower()
         elif inline:
