@@ -227,11 +227,7 @@ def extract_line(line: str, default_lang: str | None, config: ExtractConfig) -> 
         text = item["text"]
     else:
         return {"id": ident, "error": "expected a string 'text' or a list 'segments'"}
-    region = None
-    if lang == "ru" or (lang is None and language_of(text, None) == "ru"):
-        region = config.region_ru
-    else:
-        region = config.region_en
+    region = config.region_for(language_of(text, lang))
     found = extract(text, lang, region, config.gazetteer, config.gazetteer_min_score)
     phones = list(dict.fromkeys(entity.value for entity in found if entity.kind == "phone"))
     addresses = list(dict.fromkeys(entity.raw for entity in found if entity.kind == "address"))

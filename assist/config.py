@@ -92,6 +92,10 @@ class ExtractConfig:
     gazetteer: tuple[str, ...] = ()  # street names that correct misheard ones (fuzzy match)
     gazetteer_min_score: float = 85.0
 
+    def region_for(self, lang: str) -> str:
+        """The default region for numbers said without a country code in a `lang` leg."""
+        return self.region_ru if lang == "ru" else self.region_en
+
 
 @dataclass(frozen=True)
 class EngineConfig:

@@ -12,7 +12,7 @@ from typing import Any
 from assist.bench.common import percentile, rounded
 from assist.config import ExtractConfig
 from assist.errors import ConfigError
-from assist.extract.extractor import extract
+from assist.extract.extractor import extract, language_of
 from assist.extract.scoring import Counts, score_addresses, score_phones
 
 
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for case in cases:
         text = " ".join(case["segments"]) if "segments" in case else case["text"]
         lang = case.get("lang")
-        region = config.region_ru if lang == "ru" else config.region_en
+        region = config.region_for(language_of(text, lang))
         timings = []
         for _ in range(max(1, args.repeat)):
             begin = time.perf_counter()

@@ -207,7 +207,7 @@ class CallExtractor:
         joined = " ".join(item.text for item in context)
         base = context[0].offset
         lang = language_of(joined, utterance.language)
-        region = config.region_ru if lang == "ru" else config.region_en
+        region = config.region_for(lang)
         events: list[EntityExtracted | ReadbackChecked] = []
         for found in extract(joined, lang, region, config.gazetteer, config.gazetteer_min_score):
             start, end = base + found.start, base + found.end
