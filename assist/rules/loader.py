@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from assist.errors import RuleError
 
@@ -68,12 +68,16 @@ class RuleSet:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _accepted(hint: Any) -> tuple[type, ...]:
+    """TOML value types a Rule field accepts: lists for tuples, integers for floats."""
+    if getattr(hint, "__origin__", None) is tuple:
+        return (list,)
+    return (float, int) if hint is float else (hint,)
+
+
+# Derived from Rule, so a field added there is accepted and checked here.
 _FIELDS: dict[str, tuple[type, ...]] = {
-    "id": (str,), "title": (str,), "text": (str,), "kind": (str,), "enabled": (bool,),
-    "language": (str,), "speaker": (str,), "phrases": (list,), "negative": (list,),
-    "threshold": (int, float), "priority": (int,), "cooldown_s": (int, float),
-    "max_per_call": (int,), "category": (str,), "entity": (str,), "condition": (str,),
-    "within_s": (int, float), "silence_s": (int, float), "items": (list,),
+    name: _accepted(hint) for name, hint in get_type_hints(Rule).items()
 }
 _REQUIRED = ("id", "title", "text")
 _TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list", int: "an integer",
