@@ -101,16 +101,11 @@ class JsonLinesWriter:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, TranscriptUpdated):
-            line = json.dumps(transcript_record(event), ensure_ascii=False)
+            self._write(transcript_record(event))
             with self._lock:
-                self._stream.write(line + "\n")
-                self._stream.flush()
                 self.count += 1
         elif isinstance(event, EntityExtracted | ReadbackChecked):
-            record = entity_record(event)
-            with self._lock:
-                self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-                self._stream.flush()
+            self._write(entity_record(event))
         elif isinstance(event, EngineError):
             log.warning("engine: %s", event.message)
         elif isinstance(event, BacklogReported):
@@ -119,6 +114,12 @@ class JsonLinesWriter:
         elif isinstance(event, UtteranceSuppressed):
             log.info("suppressed %s %.2f-%.2f: %s", event.speaker, event.start, event.end,
                      event.reason)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False)
+        with self._lock:
+            self._stream.write(line + "\n")
+            self._stream.flush()
 
 
 def _speakers(value: str) -> tuple[str, ...]:
