@@ -14,4 +14,6 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert len(commands) == 2, "Quick start must hold exactly two commands"
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci_lines[-1] == commands[1]
-    assert "sufler --demo" in commands[0]
+    assert "\n" not in commands[0], "the demo command is one line"
+    assert commands[0].startswith("python3 -m venv .venv")
+    assert commands[0].endswith("sufler --demo")
