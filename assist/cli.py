@@ -24,15 +24,25 @@ from assist.engine import Engine
 from assist.errors import AssistError
 from assist.events import (
     BacklogReported,
+    ChecklistUpdated,
     EngineError,
     EntityExtracted,
     Event,
+    FeedbackRecorded,
     ReadbackChecked,
+    RulesLoaded,
+    SuggestionDropped,
+    SuggestionRetired,
+    SuggestionShown,
     TranscriptUpdated,
     UtteranceSuppressed,
 )
 from assist.extract.extractor import extract, language_of
-from assist.rules.loader import load_rules
+from assist.rules.backtest import backtest, diff_rows, load_call, render, rows
+from assist.rules.book import RuleBook
+from assist.rules.gate import decision_record
+from assist.rules.loader import Rule, load_rules
+from assist.rules.report import feedback_report
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +116,14 @@ class JsonLinesWriter:
                 self.count += 1
         elif isinstance(event, EntityExtracted | ReadbackChecked):
             self._write(entity_record(event))
+        elif isinstance(event, SuggestionShown | SuggestionDropped | SuggestionRetired
+                        | FeedbackRecorded):
+            self._write(decision_record(event))
+        elif isinstance(event, ChecklistUpdated):
+            self._write({"type": "checklist", "rule": event.rule_id, "done": list(event.done),
+                         "remaining": list(event.remaining), "emitted": round(event.at, 3)})
+        elif isinstance(event, RulesLoaded) and event.problems:
+            log.warning("rules: %s", "; ".join(event.problems))
         elif isinstance(event, EngineError):
             log.warning("engine: %s", event.message)
         elif isinstance(event, BacklogReported):
@@ -146,6 +164,9 @@ def _build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--pace", choices=PACES, default="fast")
     transcribe.add_argument("--config", help="engine config TOML (default: resources/config.toml)")
     transcribe.add_argument("--out", help="write JSON Lines here instead of stdout")
+    transcribe.add_argument("--rules", nargs="+", metavar="FILE",
+                            help="rule files (default: config rules.files)")
+    transcribe.add_argument("--no-rules", action="store_true", help="no suggestion rules")
 
     extract = commands.add_parser(
         "extract", help="phones and addresses of JSON Lines texts on stdin, one line out per line")
@@ -157,6 +178,21 @@ def _build_parser() -> argparse.ArgumentParser:
     rule_commands = rules.add_subparsers(dest="rules_command", parser_class=_Parser)
     check = rule_commands.add_parser("check", help="validate a rule file; list every problem")
     check.add_argument("file")
+    test = rule_commands.add_parser(
+        "test", help="back-test rules on saved calls (sufler transcribe output)")
+    test.add_argument("rules", nargs="+", metavar="RULES", help="rule files")
+    test.add_argument("--calls", nargs="+", required=True, metavar="PATH",
+                      help="saved calls: JSON Lines files, or folders of *.jsonl")
+    test.add_argument("--diff", nargs="+", metavar="OLD_RULES",
+                      help="compare with these rule files on the same calls")
+    test.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    test.add_argument("--noisy", type=float, default=3.0, metavar="N",
+                      help="flag rules firing more than N times per call (default 3)")
+    test.add_argument("--config", help="engine config TOML (the [rules] gate settings)")
+    report = rule_commands.add_parser(
+        "report", help="per rule: shown, dropped by reason, muted, thumbs up/down")
+    report.add_argument("logs", nargs="+", metavar="LOG", help="decision logs (JSON Lines)")
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
 
 
@@ -176,6 +212,10 @@ def _engine_config(args: argparse.Namespace) -> EngineConfig:
     overrides["channels.languages"] = languages
     if args.model:
         overrides["asr.model"] = args.model
+    if getattr(args, "no_rules", False):
+        overrides["rules.enabled"] = False
+    elif getattr(args, "rules", None):
+        overrides["rules.files"] = tuple(str(Path(name).resolve()) for name in args.rules)
     return replace_config(config, **overrides)
 
 
@@ -246,9 +286,64 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rules_of(files: Sequence[str]) -> tuple[Rule, ...]:
+    """Rules of files for a back-test: any problem stops it (test what would deploy)."""
+    book = RuleBook(files)
+    book.reload()
+    if book.problems:
+        raise UsageError("rule problems:\n" + "\n".join(book.problems))
+    return book.rules
+
+
+def _call_paths(names: Sequence[str]) -> list[Path]:
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            paths += sorted(path.glob("*.jsonl"))
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise UsageError(f"--calls: no such file or folder: {name}")
+    if not paths:
+        raise UsageError("--calls: no *.jsonl calls found")
+    return paths
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    config = (load_config(args.config) if args.config else load_config()).rules
+    rules = _rules_of(args.rules)
+    calls = [load_call(path) for path in _call_paths(args.calls)]
+    result = backtest(calls, rules, config, args.noisy)
+    for warning in result.warnings:
+        log.warning("%s", warning)
+    summary = {"calls": result.calls, "call_minutes": round(result.call_seconds / 60, 1),
+               "rules": len(result.stats), "budget_s": config.budget_s}
+    if args.diff:
+        old = backtest(calls, _rules_of(args.diff), config, args.noisy)
+        records = diff_rows(old, result)
+        summary["changed"] = sum(1 for record in records if record["change"] != "same")
+    else:
+        records = rows(result)
+        summary["never"] = sum(1 for record in records if record["flag"] == "never")
+        summary["noisy"] = sum(1 for record in records if record["flag"] == "noisy")
+    print(render(records, args.format, summary))
+    return EXIT_OK
+
+
+def cmd_rules_report(args: argparse.Namespace) -> int:
+    records, summary = feedback_report(args.logs)
+    print(render(records, args.format, summary))
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "test":
+        return cmd_rules_test(args)
+    if args.rules_command == "report":
+        return cmd_rules_report(args)
     if args.rules_command != "check":
-        raise UsageError("rules: expected a subcommand: check")
+        raise UsageError("rules: expected a subcommand: check, test or report")
     ruleset = load_rules(args.file)
     for problem in ruleset.problems:
         print(problem, file=sys.stderr)
@@ -262,7 +357,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The demo call through the real engine at real-time pace (until the app lands)."""
     namespace = argparse.Namespace(
         audio=str(DEMO_AUDIO), model=None, language=None, speakers=None, pace="realtime",
-        config=None, out=None,
+        config=None, out=None, rules=None, no_rules=False,
     )
     return cmd_transcribe(namespace)
 

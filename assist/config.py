@@ -98,6 +98,40 @@ class ExtractConfig:
 
 
 @dataclass(frozen=True)
+class RulesConfig:
+    """Suggestion rules and the gate every card passes before it is shown."""
+
+    enabled: bool = True
+    # rule files; a relative path is looked up beside the config file, then in resources/
+    files: tuple[str, ...] = ("rules/ru.toml", "rules/en.toml")
+    budget_s: float = 3.0  # a card older than this (end of evidence → shown) is dropped
+    max_visible: int = 3  # cards on screen at once; a more important one replaces the least
+    card_ttl_s: float = 30.0  # a card leaves the screen after this long
+    snooze_min: float = 5.0  # default length of a snooze
+    duplicate_window_s: float = 120.0  # the same card again within this is a duplicate
+    reload_check_s: float = 1.0  # how often rule files are checked for changes
+
+    def __post_init__(self) -> None:
+        for name in ("budget_s", "card_ttl_s", "snooze_min", "reload_check_s"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"rules.{name}: must be positive")
+        if self.max_visible < 1:
+            raise ConfigError("rules.max_visible: must be at least 1")
+
+    def paths(self, base: Path | None = None) -> tuple[Path, ...]:
+        """The rule files as paths: absolute ones as given, relative ones beside `base`
+        (the config file's folder) when there, else in resources/."""
+        found = []
+        for name in self.files:
+            path = Path(name).expanduser()
+            if not path.is_absolute():
+                local = (base / path) if base is not None else path
+                path = local if local.exists() else RESOURCES / path
+            found.append(path)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     asr: AsrConfig = field(default_factory=AsrConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
@@ -105,7 +139,9 @@ class EngineConfig:
     guards: GuardConfig = field(default_factory=GuardConfig)
     backlog: BacklogConfig = field(default_factory=BacklogConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
     pace: Pace = "realtime"
+    origin: str = field(default="", compare=False)  # folder of the config file it came from
     chunk_ms: int = 100
 
     def __post_init__(self) -> None:
@@ -126,6 +162,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "guards": GuardConfig,
     "backlog": BacklogConfig,
     "extract": ExtractConfig,
+    "rules": RulesConfig,
 }
 
 
@@ -176,7 +213,10 @@ def _build(cls: type[Any], data: dict[str, Any], text: str, path: str, section: 
         if key not in names:
             raise ConfigError(f"{where}: unknown key (known: {', '.join(sorted(names))})")
         kwargs[key] = _coerce(value, hints[key], where)
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}:{_line_of(text, section, '')}: {exc}") from exc
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> EngineConfig:
@@ -190,7 +230,8 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> EngineConfi
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{config_path}: {exc}") from exc
-    return config_from_dict(data, text=text, path=str(config_path), **overrides)
+    config = config_from_dict(data, text=text, path=str(config_path), **overrides)
+    return dataclasses.replace(config, origin=str(config_path.resolve().parent))
 
 
 def config_from_dict(

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from assist.asr.backlog import Backlog, BacklogAction
@@ -32,12 +33,15 @@ from assist.events import (
     EngineError,
     EngineState,
     EngineStateChanged,
+    EntityExtracted,
     EventSink,
     StageTimes,
     TranscriptUpdated,
     UtteranceSuppressed,
 )
 from assist.extract.extractor import CallExtractor
+from assist.rules.book import RuleBook
+from assist.rules.session import RuleSession
 from assist.vad import SAMPLE_RATE, Audio, SileroDetector, VoiceDetector
 
 log = logging.getLogger(__name__)
@@ -149,6 +153,7 @@ class Engine:
         sink: EventSink,
         recognizer: Recognizer | None = None,
         detector_factory: Callable[[], VoiceDetector] = SileroDetector,
+        rules: RuleSession | None = None,
     ) -> None:
         self.config = config
         self._sink = sink
@@ -161,6 +166,10 @@ class Engine:
         self.stats = CallStats()
         self._extractor = CallExtractor(config.extract)
         self._extract_lock = threading.Lock()
+        if rules is None and config.rules.enabled:
+            base = Path(config.origin) if config.origin else None
+            rules = RuleSession(config.rules, self._emit, RuleBook(config.rules.paths(base)))
+        self.rules = rules  # the operator's controls (mute, snooze, feedback) live here
 
     @property
     def recognizer(self) -> Recognizer:
@@ -236,6 +245,7 @@ class Engine:
         block = self._block_samples()
         self._set_state("running", pace, 0.0)
         clock.reset()
+        self._start_rules(clock.now, len(endpointers))
         worker.start()
         try:
             for index, blocks in enumerate(source.blocks(block)):
@@ -267,6 +277,17 @@ class Engine:
                 items = endpointer.feed(blocks[channel], now, now)
             for item in items:
                 self._endpointed(backlog, item, now)
+        if self.rules is not None:
+            speaking = [self.speaker_of(channel) for channel, endpointer in
+                        enumerate(endpointers) if endpointer.in_speech]
+            try:
+                self.rules.tick(now, speaking)
+            except Exception:  # a rules bug must not stop the call
+                log.exception("rules tick failed")
+
+    def _start_rules(self, clock: Callable[[], float], channels: int) -> None:
+        if self.rules is not None:
+            self.rules.start(clock, [self.speaker_of(channel) for channel in range(channels)])
 
     def _endpointed(self, backlog: Backlog, item: Endpointed, now: float) -> None:
         """Route the endpointer's output: retract, queue, or confirm a speculation."""
@@ -346,6 +367,7 @@ class Engine:
 
         block = self._block_samples()
         self._set_state("running", "simulated", 0.0)
+        self._start_rules(clock.now, len(endpointers))
         worker.start()
         try:
             for index, blocks in enumerate(source.blocks(block)):
@@ -408,15 +430,24 @@ class Engine:
             no_speech_prob=recognition.no_speech_prob,
         )
         self._emit(transcript)
+        begin = time.perf_counter()  # what follows is charged to the cards' age
+        found: list[object] = []
         if self.config.extract.enabled and transcript.text:
             with self._extract_lock:
                 try:
-                    found = self._extractor.process(transcript, emitted)
+                    found = list(self._extractor.process(transcript, emitted))
                 except Exception:  # an extractor bug must not cost the transcript
                     log.exception("extraction failed on utterance %d", utterance_id)
-                    found = []
             for event in found:
                 self._emit(event)
+        if self.rules is not None:
+            try:
+                self.rules.transcript(transcript, emitted + time.perf_counter() - begin)
+                for event in found:
+                    if isinstance(event, EntityExtracted):
+                        self.rules.entity(event, emitted + time.perf_counter() - begin)
+            except Exception:  # a rules bug must not stop the call either
+                log.exception("rules failed on utterance %d", utterance_id)
 
     def _report_backlog(self, action: BacklogAction, now: float) -> None:
         with self._lock:

@@ -128,8 +128,111 @@ class ReadbackChecked:
     at: float
 
 
+DropReason = Literal["over_budget", "muted", "snoozed", "cooldown", "duplicate", "capped"]
+DROP_REASONS: tuple[DropReason, ...] = ("over_budget", "muted", "snoozed", "cooldown",
+                                        "duplicate", "capped")
+FeedbackAction = Literal["up", "down", "dismiss", "mute_rule"]
+RetireReason = Literal["dismissed", "replaced", "muted"]
+FEEDBACK_ACTIONS: tuple[FeedbackAction, ...] = ("up", "down", "dismiss", "mute_rule")
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionShown:
+    """A rule's card passed the gate: show it until `expires_at` (engine clock) or dismissal.
+
+    `evidence` is what triggered it (the matched words, the entity kind, the missed script
+    line); `age` is `at − evidence_end`, the delay the operator sees, always within budget.
+    """
+
+    card_id: int
+    rule_id: str
+    title: str
+    text: str
+    kind: str
+    category: str
+    priority: int
+    speaker: str
+    evidence: str
+    evidence_end: float
+    at: float
+    age: float
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionDropped:
+    """A rule fired but its card was not shown, and why."""
+
+    rule_id: str
+    title: str
+    kind: str
+    reason: DropReason
+    detail: str
+    speaker: str
+    evidence: str
+    evidence_end: float
+    at: float
+    age: float
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRetired:
+    """A visible card was taken down before it expired: dismissed, or replaced by a more
+    important one when the visible cards were at their cap."""
+
+    card_id: int
+    rule_id: str
+    reason: RetireReason
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistUpdated:
+    """Progress of a script checklist: the items said so far and those still to say."""
+
+    rule_id: str
+    title: str
+    done: tuple[str, ...]
+    remaining: tuple[str, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRecorded:
+    """The operator rated, dismissed or muted a card."""
+
+    card_id: int
+    rule_id: str
+    action: FeedbackAction
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HintsControlled:
+    """Mute, snooze or a per-call rule mute changed; the state after the change."""
+
+    muted: bool
+    snoozed_until: float | None
+    muted_rules: tuple[str, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RulesLoaded:
+    """Rule files were (re)loaded. With problems, `kept_previous` says the last good rules of
+    the broken file stay in force; `problems` are `FILE:LINE: ...` lines."""
+
+    paths: tuple[str, ...]
+    rules: int
+    problems: tuple[str, ...]
+    kept_previous: bool
+    at: float
+
+
 Event = (TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged
-         | EngineError | EntityExtracted | ReadbackChecked)
+         | EngineError | EntityExtracted | ReadbackChecked | SuggestionShown | SuggestionDropped
+         | SuggestionRetired | ChecklistUpdated | FeedbackRecorded | HintsControlled
+         | RulesLoaded)
 EventSink = Callable[[Event], None]
 
 
