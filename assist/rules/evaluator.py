@@ -59,9 +59,15 @@ class CompiledRules:
                 self.items[rule.id] = [(item.name, group(item.phrases)) for item in rule.items]
         floor = min((rule.threshold for rule in self.rules), default=100.0)
         self.index = PhraseIndex(groups, floor=floor)
+        self._kinds: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            self._kinds.setdefault(rule.kind, []).append(rule)
+        # trigger group -> its rule: an utterance only visits the rules it hit
+        self.by_trigger = {self.triggers[rule.id]: rule for rule in self.rules
+                           if rule.id in self.triggers}
 
     def of_kind(self, kind: str) -> list[Rule]:
-        return [rule for rule in self.rules if rule.kind == kind]
+        return self._kinds.get(kind, [])
 
 
 def _speaks(rule: Rule, speaker: str, default: str) -> bool:
@@ -112,19 +118,21 @@ class CallRules:
         self._heard[speaker] = max(self._heard.get(speaker, 0.0), end)
         hits = self.compiled.index.match(text)
         found: list[Candidate] = []
-        for rule in self.compiled.of_kind("phrase"):
-            if not _speaks(rule, speaker, "any") or not _language_fits(rule, language):
+        for group, hit in hits.items():
+            rule = self.compiled.by_trigger.get(group)
+            if rule is None or hit.score < rule.threshold:
                 continue
-            hit = self._hit(hits, self.compiled.triggers, rule)
-            if hit is None or self._hit(hits, self.compiled.negatives, rule) is not None:
+            if rule.kind == "timing":
+                if rule.condition == "operator_missing" and _speaks(rule, speaker, "operator"):
+                    self._said.add(rule.id)
+                continue
+            if (rule.kind != "phrase" or not _speaks(rule, speaker, "any")
+                    or not _language_fits(rule, language)
+                    or self._hit(hits, self.compiled.negatives, rule) is not None):
                 continue
             evidence = mask_digits(span_text(text, hit.first, hit.last))
             found.append(Candidate(rule, speaker, evidence, end, f"phrase:{hit.phrase}",
                                    hit.score))
-        for rule in self.compiled.of_kind("timing"):
-            if (rule.condition == "operator_missing" and _speaks(rule, speaker, "operator")
-                    and self._hit(hits, self.compiled.triggers, rule) is not None):
-                self._said.add(rule.id)
         return found, self._tick_checklists(speaker, hits, at)
 
     def on_entity(self, kind: str, speaker: str, value: str, entity_id: int, end: float,

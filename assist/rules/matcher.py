@@ -158,9 +158,11 @@ class PhraseIndex:
             content.append(content[-1] + (word not in STOP_WORDS))
         # vocabulary id -> [(word position, score)]
         found: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for token, positions in _positions(said).items():
-            for ident, score in self._similar(token).items():
-                for position in positions:
+        positions = _positions(said)
+        fuzzy = self._fuzzy([token for token in positions if len(token) > SHORT])
+        for token, where in positions.items():
+            for ident, score in self._similar(token, fuzzy.get(token, {})).items():
+                for position in where:
                     found[ident].append((position, score))
         # phrase number -> per phrase word, its candidate positions
         candidates: dict[int, list[list[tuple[int, float]]]] = {}
@@ -184,7 +186,19 @@ class PhraseIndex:
                 best[phrase.group] = PhraseHit(score, phrase.text, first, last)
         return best
 
-    def _similar(self, token: str) -> dict[int, float]:
+    def _fuzzy(self, tokens: list[str]) -> dict[str, dict[int, float]]:
+        """rapidfuzz ratios of the utterance's longer stems against the vocabulary, at once."""
+        if not tokens or not self._long_stems:
+            return {}
+        matrix = process.cdist(tokens, self._long_stems, scorer=fuzz.ratio,
+                               score_cutoff=self.floor, dtype=np.uint8)
+        rows, columns = np.nonzero(matrix)
+        scores: dict[str, dict[int, float]] = {}
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            scores.setdefault(tokens[row], {})[self._long[column]] = float(matrix[row, column])
+        return scores
+
+    def _similar(self, token: str, fuzzy: dict[int, float]) -> dict[int, float]:
         """Vocabulary ids at least `floor` alike to one stem of the utterance."""
         scores: dict[int, float] = {}
         exact = self._ids.get(token)
@@ -197,13 +211,8 @@ class PhraseIndex:
                 score = similarity(token, self._vocabulary[ident])
                 if score >= self.floor:
                     scores[ident] = score
-        if self._long_stems:
-            row = process.cdist([token], self._long_stems, scorer=fuzz.ratio,
-                                score_cutoff=self.floor, dtype=np.uint8)[0]
-            for column in np.flatnonzero(row):
-                ident = self._long[int(column)]
-                if ident not in scores:
-                    scores[ident] = float(row[column])
+        for ident, score in fuzzy.items():
+            scores.setdefault(ident, score)
         return scores
 
 
@@ -246,10 +255,18 @@ def _place(slots: list[list[tuple[int, float]]], content: list[int]
     return best
 
 
+_WRITTEN_WORD = re.compile(r"[0-9a-zA-Zа-яА-ЯёЁ]+")
+
+
+@lru_cache(maxsize=256)
+def _word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(match.span() for match in _WRITTEN_WORD.finditer(text))
+
+
 def span_text(text: str, first: int, last: int) -> str:
     """The words `first`..`last` of `text` as `words` counts them, as they were written."""
-    matches = list(re.finditer(r"[0-9a-zA-Zа-яА-ЯёЁ]+", text))
-    if not matches or first >= len(matches):
+    spans = _word_spans(text)
+    if not spans or first >= len(spans):
         return ""
-    last = min(last, len(matches) - 1)
-    return text[matches[first].start(): matches[last].end()]
+    last = min(last, len(spans) - 1)
+    return text[spans[first][0]: spans[last][1]]

@@ -44,6 +44,10 @@ class RuleSession:
     def rules(self) -> tuple[Rule, ...]:
         return self._compiled.rules
 
+    @property
+    def compiled(self) -> CompiledRules:
+        return self._compiled
+
     def start(self, clock: Callable[[], float], legs: Sequence[str] = ("operator", "customer")
               ) -> None:
         """A new call: fresh gate and state; rule files are re-read if they changed."""

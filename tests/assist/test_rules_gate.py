@@ -322,3 +322,14 @@ def test_report_sums_decisions_and_feedback_per_rule(tmp_path: Path,
         "refund", 2, 1, 1, 1, 1, 0.5)
     assert report["rules"][1]["dropped_muted"] == 1
     assert report["summary"]["records"] == 7
+
+
+def test_rules_bench_prints_its_figures_as_json_last(capsys: pytest.CaptureFixture[str]
+                                                     ) -> None:
+    from assist.bench.__main__ import main as bench
+
+    assert bench(["rules", "--rules", "60", "--utterances", "40"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["bench"] == "rules" and summary["rules"] == 60
+    assert summary["utterances"] == 40 and summary["phrases"] >= 60
+    assert summary["p95_ms"] >= summary["p50_ms"] > 0  # no wall-time target asserted here
