@@ -3,10 +3,11 @@
 A phrase matches an utterance when every one of its words has a counterpart among nearby
 words of the utterance (in any order: Russian word order is free) that is at least
 `threshold` similar. Words are compared by their Snowball stems, so «вернуть деньги» finds
-«верните мне деньги»; a stem that is a prefix of the other («верн» / «вернут») counts as an
-inflection; anything else is scored by rapidfuzz's ratio, which absorbs small recognition
-errors («возрат» for «возврат»). One vocabulary of stems serves every rule, so an utterance
-is compared with each distinct rule word once, however many rules use it.
+«верните мне деньги»; in Russian a stem that is (nearly) a prefix of the other («верн» /
+«вернут») counts as an inflection the stemmer missed; anything else is scored by rapidfuzz's
+ratio, which absorbs small recognition errors («возрат» for «возврат»). One vocabulary of
+stems serves every rule, so an utterance is compared with each distinct rule word once,
+however many rules use it.
 """
 
 from __future__ import annotations
@@ -74,9 +75,15 @@ def similarity(a: str, b: str) -> float:
     shorter = min(len(a), len(b))
     if shorter <= SHORT:
         return 0.0
-    common = len(_common_prefix(a, b))
-    if common == shorter or (shorter >= 6 and common >= shorter - 1):
-        return PREFIX_SCORE
+    if _CYRILLIC.match(a) and _CYRILLIC.match(b):
+        # Russian inflection outruns the stemmer («верн»/«вернут», «вернул»/«вернут»);
+        # English stems are regular enough that a prefix is usually another word
+        # ("count"/"country"), so there only the fuzzy score counts.
+        common = len(_common_prefix(a, b))
+        longer = max(len(a), len(b))
+        if (common == shorter and longer - shorter <= 2) or (
+                shorter >= 6 and common >= shorter - 1 and longer - shorter <= 1):
+            return PREFIX_SCORE
     return float(fuzz.ratio(a, b))
 
 

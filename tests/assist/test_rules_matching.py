@@ -39,6 +39,8 @@ def test_inflected_and_reworded_phrases_match(phrase: str, text: str) -> None:
     ("продлить подписку", "Хочу продать подписку"),  # a different verb
     ("меня зовут", "Как вас зовут?"),  # function words count in a two-word phrase
     ("my name is", "What is your name?"),
+    ("contry", "But thou, contracted to thine own bright eyes"),  # a prefix is not a match
+    ("count", "ask what you can do for your country"),
     ("speak to a manager", "Speak slowly, the line is bad today, our store manager said"),
 ])
 def test_unrelated_or_scattered_words_do_not_match(phrase: str, text: str) -> None:

@@ -113,3 +113,32 @@ def test_five_minutes_without_speech_make_no_lines(sox: str, base_model: str, tm
     path = tmp_path / "nospeech.wav"
     subprocess.run([sox, "-n", "-r", "16000", "-c", "1", str(path), *synth], check=True)
     assert records(sufler("transcribe", str(path), "--pace", "fast")) == []
+
+
+COUNTRY_RULE = """\
+[[rule]]
+id = "country"
+title = "Country"
+text = "The speaker mentioned the country."
+phrases = ["contry"]
+threshold = {threshold}
+"""
+
+
+def test_back_test_on_a_transcribed_recording_shows_a_threshold_change(
+        shared_audio: Path, base_model: str, tmp_path: Path) -> None:
+    call = tmp_path / "calls" / "jfk.jsonl"
+    call.parent.mkdir()
+    done = sufler("transcribe", str(shared_audio / "en_jfk.16k.wav"), "--model", base_model,
+                  "--pace", "simulated", "--language", "en", "--out", str(call))
+    assert done.returncode == 0, done.stderr
+    strict, loose = tmp_path / "strict.toml", tmp_path / "loose.toml"
+    strict.write_text(COUNTRY_RULE.format(threshold=95), encoding="utf-8")
+    loose.write_text(COUNTRY_RULE.format(threshold=85), encoding="utf-8")
+    # "contry" is one letter off "country": only the looser threshold lets it fire
+    report = sufler("rules", "test", str(loose), "--diff", str(strict), "--calls",
+                    str(call.parent), "--format", "json")
+    assert report.returncode == 0, report.stderr
+    row = json.loads(report.stdout)["rules"][0]
+    assert (row["rule"], row["change"], row["shown_old"]) == ("country", "changed", 0)
+    assert row["shown_new"] >= 1 and 0 < row["first_s_new"] < 15
