@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from assist.audio.devices import list_devices
+from assist.audio.live import Leg, LiveSource
 from assist.audio.source import FileSource
 from assist.config import (
     LANGUAGE_AUTO,
@@ -24,6 +26,7 @@ from assist.engine import Engine
 from assist.errors import AssistError
 from assist.events import (
     BacklogReported,
+    CaptureChanged,
     ChecklistUpdated,
     EngineError,
     EntityExtracted,
@@ -119,6 +122,10 @@ class JsonLinesWriter:
         elif isinstance(event, SuggestionShown | SuggestionDropped | SuggestionRetired
                         | FeedbackRecorded):
             self._write(decision_record(event))
+        elif isinstance(event, CaptureChanged):
+            self._write({"type": "capture", "speaker": event.speaker, "state": event.state,
+                         "detail": event.detail, "gap_s": round(event.gap_s, 3),
+                         "at": round(event.at, 3)})
         elif isinstance(event, ChecklistUpdated):
             self._write({"type": "checklist", "rule": event.rule_id, "done": list(event.done),
                          "remaining": list(event.remaining), "emitted": round(event.at, 3)})
@@ -154,7 +161,21 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     transcribe = commands.add_parser("transcribe", help="transcribe an audio file to JSON Lines")
-    transcribe.add_argument("audio", help="audio file (any format ffmpeg decodes)")
+    transcribe.add_argument("audio", nargs="?",
+                            help="audio file (any format ffmpeg decodes); omit with --live")
+    transcribe.add_argument("--live", action="store_true",
+                            help="capture the call from input devices instead of a file")
+    transcribe.add_argument("--operator-device", metavar="DEV",
+                            help="live: the operator's microphone (index, name, Pulse source)")
+    transcribe.add_argument("--customer-device", metavar="DEV",
+                            help="live: where the softphone plays, e.g. a sink's .monitor")
+    transcribe.add_argument("--operator-channel", type=int, default=0, metavar="N",
+                            help="live: input channel of the operator device (default 0)")
+    transcribe.add_argument("--customer-channel", type=int, default=None, metavar="N",
+                            help="live: input channel of the customer device (default 0, "
+                                 "or 1 when both legs share one device)")
+    transcribe.add_argument("--seconds", type=float, default=None,
+                            help="live: stop after this many seconds (default: Ctrl+C)")
     transcribe.add_argument("--model",
                             help="model folder, package model (base, tiny.en) or hub name")
     transcribe.add_argument("--language", default=None,
@@ -173,6 +194,8 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--lang", choices=("ru", "en"), default=None,
                          help="language of lines that do not name one (default: by script)")
     extract.add_argument("--config", help="engine config TOML (regions, gazetteer)")
+
+    commands.add_parser("devices", help="list input devices; monitor sources are marked")
 
     rules = commands.add_parser("rules", help="suggestion rule files")
     rule_commands = rules.add_subparsers(dest="rules_command", parser_class=_Parser)
@@ -219,9 +242,51 @@ def _engine_config(args: argparse.Namespace) -> EngineConfig:
     return replace_config(config, **overrides)
 
 
+def _live_source(args: argparse.Namespace) -> LiveSource:
+    if args.audio:
+        raise UsageError("--live: give devices, not an audio file")
+    legs: list[Leg] = []
+    if args.operator_device:
+        legs.append(Leg(args.operator_device, args.operator_channel))
+    if args.customer_device:
+        shared = args.customer_device == args.operator_device
+        channel = args.customer_channel if args.customer_channel is not None else int(shared)
+        legs.append(Leg(args.customer_device, channel))
+    if not legs:
+        raise UsageError("--live: name --operator-device and/or --customer-device "
+                         "(see `sufler devices`)")
+    if args.seconds is not None and args.seconds <= 0:
+        raise UsageError("--seconds: must be positive")
+    return LiveSource(legs, args.seconds)
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    devices = list_devices()
+    if not devices:
+        print("no input devices found (Linux: is PulseAudio/PipeWire running, and "
+              "libasound2-plugins installed?)")
+        return EXIT_FAILED
+    for device in devices:
+        mark = "  [monitor: what this output plays]" if device.monitor else ""
+        about = f" - {device.description}" if device.description else ""
+        print(f"{device.index:3d}  {device.name}{about}  ({device.hostapi}, "
+              f"{device.channels} ch, {device.default_rate:.0f} Hz){mark}")
+    return EXIT_OK
+
+
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    if args.live:
+        source: FileSource | LiveSource = _live_source(args)
+        if not args.speakers:
+            names = (["operator"] if args.operator_device else []) + (
+                ["customer"] if args.customer_device else [])
+            args.speakers = ",".join(names)
+        args.pace = "realtime"
+    elif not args.audio:
+        raise UsageError("transcribe: give an audio file, or --live with devices")
+    else:
+        source = FileSource(args.audio)
     config = _engine_config(args)
-    source = FileSource(args.audio)
     if source.channels > len(config.channels.speakers):
         raise UsageError(
             f"--speakers: the audio has {source.channels} channels; name "
@@ -238,7 +303,10 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     try:
         writer = JsonLinesWriter(out)
         engine = Engine(config, writer)
-        stats = engine.transcribe(source)
+        try:
+            stats = engine.transcribe(source)
+        except KeyboardInterrupt:  # Ctrl+C ends a live call; what was said is written
+            return EXIT_OK
     finally:
         if out is not sys.stdout:
             out.close()
@@ -357,7 +425,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The demo call through the real engine at real-time pace (until the app lands)."""
     namespace = argparse.Namespace(
         audio=str(DEMO_AUDIO), model=None, language=None, speakers=None, pace="realtime",
-        config=None, out=None, rules=None, no_rules=False,
+        config=None, out=None, rules=None, no_rules=False, live=False,
     )
     return cmd_transcribe(namespace)
 
@@ -374,6 +442,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_demo(args)
         if args.command == "transcribe":
             return cmd_transcribe(args)
+        if args.command == "devices":
+            return cmd_devices(args)
         if args.command == "extract":
             return cmd_extract(args)
         if args.command == "rules":

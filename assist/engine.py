@@ -30,6 +30,7 @@ from assist.endpointer import Endpointed, Endpointer, Retraction, Window
 from assist.errors import ConfigError
 from assist.events import (
     BacklogReported,
+    CaptureChanged,
     EngineError,
     EngineState,
     EngineStateChanged,
@@ -246,6 +247,9 @@ class Engine:
         self._set_state("running", pace, 0.0)
         clock.reset()
         self._start_rules(clock.now, len(endpointers))
+        attach = getattr(source, "attach", None)
+        if callable(attach):  # live capture reports lost and returning devices
+            attach(self._capture_changed, clock.now)
         worker.start()
         try:
             for index, blocks in enumerate(source.blocks(block)):
@@ -448,6 +452,9 @@ class Engine:
                         self.rules.entity(event, emitted + time.perf_counter() - begin)
             except Exception:  # a rules bug must not stop the call either
                 log.exception("rules failed on utterance %d", utterance_id)
+
+    def _capture_changed(self, event: CaptureChanged) -> None:
+        self._emit(replace(event, speaker=self.speaker_of(event.channel)))
 
     def _report_backlog(self, action: BacklogAction, now: float) -> None:
         with self._lock:

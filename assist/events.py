@@ -128,6 +128,22 @@ class ReadbackChecked:
     at: float
 
 
+CaptureState = Literal["capturing", "lost", "resumed"]
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureChanged:
+    """A live call leg's device started, was lost, or came back (`gap_s`: how long it was
+    away). The call goes on with the other leg meanwhile."""
+
+    channel: int
+    state: CaptureState
+    detail: str
+    gap_s: float
+    at: float
+    speaker: str = ""
+
+
 DropReason = Literal["over_budget", "muted", "snoozed", "cooldown", "duplicate", "capped"]
 DROP_REASONS: tuple[DropReason, ...] = ("over_budget", "muted", "snoozed", "cooldown",
                                         "duplicate", "capped")
@@ -232,7 +248,7 @@ class RulesLoaded:
 Event = (TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged
          | EngineError | EntityExtracted | ReadbackChecked | SuggestionShown | SuggestionDropped
          | SuggestionRetired | ChecklistUpdated | FeedbackRecorded | HintsControlled
-         | RulesLoaded)
+         | RulesLoaded | CaptureChanged)
 EventSink = Callable[[Event], None]
 
 
