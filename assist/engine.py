@@ -245,6 +245,9 @@ class Engine:
         worker = AsrWorker(recognizer, self.config, backlog, done, clock.now)
         block = self._block_samples()
         self._set_state("running", pace, 0.0)
+        opener = getattr(source, "open", None)
+        if callable(opener):  # live devices open before the clock starts
+            opener()
         clock.reset()
         self._start_rules(clock.now, len(endpointers))
         attach = getattr(source, "attach", None)

@@ -189,10 +189,17 @@ class LiveSource:
     def stop(self) -> None:
         self._stop.set()
 
+    def open(self) -> None:
+        """Open every device now (the engine does this before its clock starts, so the
+        seconds a device takes to open are not counted as latency). Idempotent."""
+        for stream in self._streams.values():
+            if not stream.open_now and stream.lost_since is None:
+                stream.open()
+
     def blocks(self, block_samples: int) -> Iterator[list[Audio]]:
         buffers: list[Audio] = [np.zeros(0, np.float32) for _ in self.legs]
+        self.open()
         for stream in self._streams.values():
-            stream.open()
             for leg in self._legs_of(stream):
                 self._sink(CaptureChanged(leg, "capturing", stream.device.name, 0.0,
                                           self._clock()))
