@@ -312,6 +312,10 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             out.close()
     log.info("%d utterances from %.1f s of audio, rtf %.2f", stats.utterances, stats.audio_s,
              stats.rtf)
+    if isinstance(source, LiveSource) and (source.overflows or source.gaps):
+        log.warning("live capture: %d overflows, %d device gaps (%.1f s in all)",
+                    source.overflows, len(source.gaps),
+                    sum(end - begin for _, begin, end in source.gaps))
     return EXIT_OK
 
 
