@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +33,7 @@ from assist.events import (
     EngineError,
     EntityExtracted,
     Event,
+    EventSink,
     FeedbackRecorded,
     ReadbackChecked,
     RulesLoaded,
@@ -41,6 +44,7 @@ from assist.events import (
     UtteranceSuppressed,
 )
 from assist.extract.extractor import extract, language_of
+from assist.latency_log import LatencyLog
 from assist.rules.backtest import backtest, diff_rows, load_call, render, rows
 from assist.rules.book import RuleBook
 from assist.rules.gate import decision_record
@@ -185,6 +189,10 @@ def _build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--pace", choices=PACES, default="fast")
     transcribe.add_argument("--config", help="engine config TOML (default: resources/config.toml)")
     transcribe.add_argument("--out", help="write JSON Lines here instead of stdout")
+    transcribe.add_argument("--latency-log", metavar="DIR",
+                            help="append latency records (no text) to DIR/DATE_OPERATOR.jsonl")
+    transcribe.add_argument("--operator-id", default=None,
+                            help="operator name in the latency log (default: $USER)")
     transcribe.add_argument("--rules", nargs="+", metavar="FILE",
                             help="rule files (default: config rules.files)")
     transcribe.add_argument("--no-rules", action="store_true", help="no suggestion rules")
@@ -302,11 +310,25 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         out = sys.stdout
     try:
         writer = JsonLinesWriter(out)
-        engine = Engine(config, writer)
+        sink: EventSink = writer
+        latency = None
+        if getattr(args, "latency_log", None):
+            operator = args.operator_id or os.environ.get("USER") or "operator"
+            latency = LatencyLog(args.latency_log, operator, uuid.uuid4().hex[:12],
+                                 config.asr.model)
+
+            def sink(event: Event) -> None:
+                writer(event)
+                latency(event)
+
+        engine = Engine(config, sink)
         try:
             stats = engine.transcribe(source)
         except KeyboardInterrupt:  # Ctrl+C ends a live call; what was said is written
             return EXIT_OK
+        finally:
+            if latency is not None:
+                latency.close()
     finally:
         if out is not sys.stdout:
             out.close()
@@ -429,7 +451,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The demo call through the real engine at real-time pace (until the app lands)."""
     namespace = argparse.Namespace(
         audio=str(DEMO_AUDIO), model=None, language=None, speakers=None, pace="realtime",
-        config=None, out=None, rules=None, no_rules=False, live=False,
+        config=None, out=None, rules=None, no_rules=False, live=False, latency_log=None,
     )
     return cmd_transcribe(namespace)
 
