@@ -32,7 +32,6 @@ class Candidate:
     evidence: str
     evidence_end: float  # engine-clock end of the speech (or deadline) that triggered it
     key: str  # the same rule with the same key is the same card
-    score: float = 100.0
     replaces: str | None = None  # key of an earlier card of this rule this one corrects
 
 
@@ -47,12 +46,13 @@ class CompiledRules:
             groups.append(tuple(phrases))
             return len(groups) - 1
 
-        self.triggers: dict[str, int] = {}
+        # trigger group -> its rule: an utterance only visits the rules it hit
+        self.by_trigger: dict[int, Rule] = {}
         self.negatives: dict[str, int] = {}
         self.items: dict[str, list[tuple[str, int]]] = {}
         for rule in self.rules:
             if rule.phrases:
-                self.triggers[rule.id] = group(rule.phrases)
+                self.by_trigger[group(rule.phrases)] = rule
             if rule.negative:
                 self.negatives[rule.id] = group(rule.negative)
             if rule.kind == "checklist":
@@ -62,9 +62,6 @@ class CompiledRules:
         self._kinds: dict[str, list[Rule]] = {}
         for rule in self.rules:
             self._kinds.setdefault(rule.kind, []).append(rule)
-        # trigger group -> its rule: an utterance only visits the rules it hit
-        self.by_trigger = {self.triggers[rule.id]: rule for rule in self.rules
-                           if rule.id in self.triggers}
 
     def of_kind(self, kind: str) -> list[Rule]:
         return self._kinds.get(kind, [])
@@ -131,8 +128,7 @@ class CallRules:
                     or self._hit(hits, self.compiled.negatives, rule) is not None):
                 continue
             evidence = mask_digits(span_text(text, hit.first, hit.last))
-            found.append(Candidate(rule, speaker, evidence, end, f"phrase:{hit.phrase}",
-                                   hit.score))
+            found.append(Candidate(rule, speaker, evidence, end, f"phrase:{hit.phrase}"))
         return found, self._tick_checklists(speaker, hits, at)
 
     def on_entity(self, kind: str, speaker: str, value: str, entity_id: int, end: float,
@@ -175,11 +171,6 @@ class CallRules:
                                        f"{rule.silence_s:g} s", since + rule.silence_s,
                                        f"silence:{since:.1f}"))
         return found
-
-    def checklists(self, at: float) -> list[ChecklistUpdated]:
-        """The current state of every checklist that applies to this call."""
-        return [self._progress(rule, at) for rule in self.compiled.of_kind("checklist")
-                if self._checklists.get(rule.id, _Checklist()).announced]
 
     def _tick_checklists(self, speaker: str, hits: dict[int, PhraseHit], at: float
                          ) -> list[ChecklistUpdated]:
