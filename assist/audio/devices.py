@@ -169,9 +169,10 @@ def list_devices() -> list[InputDevice]:
     return devices
 
 
-def find_device(spec: str) -> InputDevice:
-    """A device by index, exact name, Pulse source name, or a unique part of its name."""
-    devices = list_devices()
+def find_device(spec: str, devices: list[InputDevice] | None = None) -> InputDevice:
+    """A device by index, exact name, Pulse source name, or a unique part of its name;
+    among `devices` when the caller has listed them already."""
+    devices = list_devices() if devices is None else devices
     if spec.strip().isdigit():
         matches = [device for device in devices if device.index == int(spec)]
     else:

@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from assist.audio.devices import InputDevice, find_device, pulse_sources, sounddevice
+from assist.audio.devices import (
+    InputDevice,
+    find_device,
+    list_devices,
+    pulse_sources,
+    sounddevice,
+)
 from assist.errors import AudioDeviceError
 from assist.events import CaptureChanged
 from assist.vad import SAMPLE_RATE, Audio
@@ -160,7 +166,8 @@ class LiveSource:
         self._stop = threading.Event()
         self._streams: dict[int, _Stream] = {}  # device index -> stream
         self._route: list[tuple[_Stream, int]] = []  # per leg: its stream and channel
-        devices = [find_device(leg.device) for leg in self.legs]  # a missing one fails here
+        listed = list_devices()  # once: each listing asks PortAudio and Pulse
+        devices = [find_device(leg.device, listed) for leg in self.legs]  # a missing one fails
         for leg, device in zip(self.legs, devices, strict=True):
             if leg.channel >= device.channels:
                 raise AudioDeviceError(f"{device.name!r} has {device.channels} input channels; "

@@ -55,7 +55,7 @@ def test_live_transcribe_needs_devices_and_no_file(capsys: pytest.CaptureFixture
 def test_live_transcribe_with_a_missing_device_fails_clearly(
         fake_devices: None, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("assist.audio.live.find_device", find_device)
+    monkeypatch.setattr("assist.audio.live.list_devices", lambda: FAKE)
     assert main(["transcribe", "--live", "--operator-device", "nothing-like-it"]) == 2
     err = capsys.readouterr().err
     assert "'nothing-like-it' not found" in err and "sufler-operator_mic" in err

@@ -70,7 +70,7 @@ class _FakeStream:
 def port(monkeypatch: pytest.MonkeyPatch) -> FakePortAudio:
     fake = FakePortAudio()
     monkeypatch.setattr(live, "sounddevice", lambda: fake)
-    monkeypatch.setattr(live, "find_device", lambda spec: DEVICES[spec])
+    monkeypatch.setattr(live, "list_devices", lambda: list(DEVICES.values()))
     return fake
 
 
