@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -20,6 +21,15 @@ def shared_audio() -> Path:
     if not (audio / "manifest.jsonl").is_file():
         pytest.skip(f"needs the shared recordings at {audio} (absent in a plain clone)")
     return audio
+
+
+def reference(shared_audio: Path, name: str) -> str:
+    """The reference transcript of a recording in ../shared/audio/manifest.jsonl."""
+    for line in (shared_audio / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry["file"] == name:
+            return str(entry["reference_transcript"])
+    raise KeyError(name)
 
 
 def _model_or_skip(name: str) -> str:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +19,7 @@ import numpy as np
 
 from assist.audio.source import ArraySource, FileSource
 from assist.bench.common import SHARED_AUDIO, load_manifest, percentile, rounded
-from assist.bench.virtual_devices import CUSTOMER_DEVICE, OPERATOR_DEVICE, VirtualDevices
+from assist.bench.virtual_devices import VirtualDevices
 from assist.config import load_config, replace_config
 from assist.engine import Engine
 from assist.errors import AudioDeviceError
@@ -44,17 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def capture(devices: VirtualDevices, args: argparse.Namespace, seconds: float, out: Path
             ) -> list[dict[str, Any]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assist", "transcribe", "--live", "--operator-device",
-         OPERATOR_DEVICE, "--customer-device", CUSTOMER_DEVICE, "--seconds", str(seconds),
-         "--language", args.language, "--model", args.model, "--no-rules", "--out", str(out)],
-        env=devices.env, stderr=subprocess.PIPE, text=True)
-    for _ in range(1200):  # the model loads first
-        if out.exists() and out.read_text(encoding="utf-8").count('"capturing"') == 2:
-            break
-        if process.poll() is not None:
-            raise AudioDeviceError(f"live capture ended early: {process.communicate()[1]}")
-        time.sleep(0.1)
+    process = devices.capture(out, seconds, args.model, args.language)
     players = [devices.play(args.operator, "operator_mic_sink", 1),
                devices.play(args.customer, "customer_out", 2)]
     _, errors = process.communicate(timeout=seconds + 120)

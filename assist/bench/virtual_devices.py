@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from types import TracebackType
@@ -89,6 +90,24 @@ class VirtualDevices:
         command = (f"sox '{path}' -t raw -r 48000 -c {channels} -e signed -b 16 - | "
                    f"pacat --device={sink} --rate=48000 --channels={channels} --format=s16le")
         return subprocess.Popen(["bash", "-c", command], env=self.env)
+
+    def capture(self, out: Path, seconds: float, model: str, language: str = "en"
+                ) -> subprocess.Popen[str]:
+        """`sufler transcribe --live` on both virtual legs, writing to `out`; returns once
+        both devices capture (the model loads first), so playback can start."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assist", "transcribe", "--live", "--operator-device",
+             OPERATOR_DEVICE, "--customer-device", CUSTOMER_DEVICE, "--seconds", str(seconds),
+             "--language", language, "--model", model, "--no-rules", "--out", str(out)],
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(1200):
+            if out.exists() and out.read_text(encoding="utf-8").count('"capturing"') == 2:
+                return process
+            if process.poll() is not None:
+                raise AudioDeviceError(f"live capture ended early: {process.communicate()[1]}")
+            time.sleep(0.1)
+        process.kill()
+        raise AudioDeviceError("live capture did not start within 120 s")
 
     def unplug_customer(self) -> None:
         modules = self.pactl("list", "short", "modules").stdout

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,14 +15,10 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, Engine, FileSource, load_config, replace_config
-from assist.bench.virtual_devices import (
-    CUSTOMER_DEVICE,
-    OPERATOR_DEVICE,
-    VirtualDevices,
-    missing,
-)
+from assist.bench.virtual_devices import VirtualDevices, missing
 from assist.events import Event, TranscriptUpdated
 from assist.wer import word_errors
+from tests.conftest import reference
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 
@@ -40,22 +35,6 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtualDevices]:
         yield devices
 
 
-def capture(pulse: VirtualDevices, out: Path, seconds: float, model: str
-            ) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assist", "transcribe", "--live", "--operator-device",
-         OPERATOR_DEVICE, "--customer-device", CUSTOMER_DEVICE, "--seconds", str(seconds),
-         "--language", "en", "--model", model, "--no-rules", "--out", str(out)],
-        env=pulse.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(600):  # the model loads first
-        if out.exists() and out.read_text(encoding="utf-8").count('"capturing"') == 2:
-            return process
-        if process.poll() is not None:
-            pytest.fail(f"capture ended early: {process.communicate()[1]}")
-        time.sleep(0.1)
-    pytest.fail("capture did not start")
-
-
 def finish(process: subprocess.Popen[str]) -> None:
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 0, errors
@@ -63,14 +42,6 @@ def finish(process: subprocess.Popen[str]) -> None:
 
 def lines(out: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-
-
-def reference(shared_audio: Path, name: str) -> str:
-    for line in (shared_audio / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        if entry["file"] == name:
-            return str(entry["reference_transcript"])
-    raise KeyError(name)
 
 
 def file_mode(shared_audio: Path, model: str) -> dict[str, str]:
@@ -92,7 +63,7 @@ def file_mode(shared_audio: Path, model: str) -> dict[str, str]:
 def test_both_legs_are_transcribed_like_file_mode(pulse: VirtualDevices, shared_audio: Path,
                                                  base_model: str, tmp_path: Path) -> None:
     out = tmp_path / "live.jsonl"
-    process = capture(pulse, out, 40.0, base_model)
+    process = pulse.capture(out, 40.0, base_model)
     players = [pulse.play(shared_audio / OPERATOR, "operator_mic_sink", 1),
                pulse.play(shared_audio / CUSTOMER, "customer_out", 2)]
     finish(process)
@@ -114,7 +85,7 @@ def test_both_legs_are_transcribed_like_file_mode(pulse: VirtualDevices, shared_
 def test_an_unplugged_device_leaves_a_gap_and_the_call_goes_on(
         pulse: VirtualDevices, shared_audio: Path, base_model: str, tmp_path: Path) -> None:
     out = tmp_path / "unplug.jsonl"
-    process = capture(pulse, out, 16.0, base_model)
+    process = pulse.capture(out, 16.0, base_model)
     player = pulse.play(shared_audio / OPERATOR, "operator_mic_sink", 1)
     time.sleep(2.0)
     pulse.unplug_customer()

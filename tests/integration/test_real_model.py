@@ -13,6 +13,7 @@ import pytest
 from assist import ArraySource, Engine, FileSource, load_config, replace_config
 from assist.events import Event, TranscriptUpdated
 from assist.wer import word_errors
+from tests.conftest import reference
 from tests.helpers.fakes import write_wav
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
@@ -31,14 +32,6 @@ def records(result: subprocess.CompletedProcess[str]) -> list[dict]:
 def transcripts(result: subprocess.CompletedProcess[str]) -> list[dict]:
     """The transcript lines (rule decisions and checklist progress are interleaved)."""
     return [record for record in records(result) if record["type"] == "transcript"]
-
-
-def reference(shared_audio: Path, name: str) -> str:
-    for line in (shared_audio / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        if entry["file"] == name:
-            return str(entry["reference_transcript"])
-    raise KeyError(name)
 
 
 def test_cli_transcribes_a_recording_with_tiny(shared_audio: Path, tiny_model: str) -> None:
