@@ -1,7 +1,23 @@
-"""Sufler's Qt-free engine: call audio in, timestamped transcript events out."""
+"""Sufler's Qt-free engine: call audio in, timestamped transcript events out.
+
+This is the one public face the app imports from."""
+
+__version__ = "0.1.0"  # before the imports: modules below read it
 
 from assist.audio import ArraySource, AudioSource, FileSource
-from assist.config import EngineConfig, load_config, replace_config
+from assist.audio.devices import InputDevice, list_devices
+from assist.audio.live import Leg, LiveSource
+from assist.calls import CallRecorder, delete_calls, purge_calls, saved_calls
+from assist.config import (
+    RESOURCES,
+    EngineConfig,
+    dump_config,
+    load_config,
+    load_config_text,
+    replace_config,
+    save_config,
+    user_config_path,
+)
 from assist.engine import CallStats, Engine
 from assist.errors import (
     AssistError,
@@ -13,28 +29,45 @@ from assist.errors import (
 )
 from assist.events import (
     BacklogReported,
+    CaptureChanged,
+    ChecklistUpdated,
     EngineError,
     EngineStateChanged,
     EntityExtracted,
     Event,
     EventSink,
+    FeedbackRecorded,
+    HintsControlled,
+    LevelsMeasured,
     ReadbackChecked,
+    RulesLoaded,
     StageTimes,
+    SuggestionDropped,
+    SuggestionRetired,
+    SuggestionShown,
     TranscriptUpdated,
     UtteranceSuppressed,
     event_to_dict,
 )
+from assist.latency_log import LatencyLog
+from assist.rules.backtest import backtest, load_call, rows
+from assist.rules.loader import parse_rules
 
-__version__ = "0.1.0"
+DEMO_AUDIO = RESOURCES / "demo" / "demo_call.flac"
 
 __all__ = [
+    "DEMO_AUDIO",
+    "RESOURCES",
     "ArraySource",
     "AssistError",
     "AudioDecodeError",
     "AudioDeviceError",
     "AudioSource",
     "BacklogReported",
+    "CallRecorder",
     "CallStats",
+    "CaptureChanged",
+    "ChecklistUpdated",
     "ConfigError",
     "Engine",
     "EngineConfig",
@@ -43,15 +76,38 @@ __all__ = [
     "EntityExtracted",
     "Event",
     "EventSink",
+    "FeedbackRecorded",
     "FileSource",
+    "HintsControlled",
+    "InputDevice",
+    "LatencyLog",
+    "Leg",
+    "LevelsMeasured",
+    "LiveSource",
     "ModelLoadError",
     "ReadbackChecked",
     "RuleError",
+    "RulesLoaded",
     "StageTimes",
+    "SuggestionDropped",
+    "SuggestionRetired",
+    "SuggestionShown",
     "TranscriptUpdated",
     "UtteranceSuppressed",
     "__version__",
+    "backtest",
+    "delete_calls",
+    "dump_config",
     "event_to_dict",
+    "list_devices",
+    "load_call",
     "load_config",
+    "load_config_text",
+    "parse_rules",
+    "purge_calls",
     "replace_config",
+    "rows",
+    "save_config",
+    "saved_calls",
+    "user_config_path",
 ]

@@ -16,6 +16,7 @@ from typing import IO, Any
 from assist.audio.devices import list_devices
 from assist.audio.live import Leg, LiveSource
 from assist.audio.source import FileSource
+from assist.calls import entity_record, transcript_record
 from assist.config import (
     LANGUAGE_AUTO,
     PACES,
@@ -69,45 +70,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def transcript_record(event: TranscriptUpdated) -> dict[str, Any]:
-    """The JSON Lines record of one final utterance."""
-    times = event.times
-    return {
-        "type": "transcript" if event.final else "partial",
-        "speaker": event.speaker,
-        "text": event.text,
-        "start": round(event.start, 3),
-        "end": round(event.end, 3),
-        "emitted": round(times.emitted, 3),
-        "language": event.language,
-        "id": event.utterance_id,
-        "stages": {
-            "captured": round(times.captured, 3),
-            "endpointed": round(times.endpointed, 3),
-            "asr_start": round(times.asr_start, 3),
-            "asr_end": round(times.asr_end, 3),
-            "emitted": round(times.emitted, 3),
-        },
-        "window": event.window_reason,
-    }
-
-
-def entity_record(event: EntityExtracted | ReadbackChecked) -> dict[str, Any]:
-    """The JSON Lines record of an extracted entity or a read-back check."""
-    if isinstance(event, EntityExtracted):
-        return {
-            "type": "entity", "kind": event.kind, "value": event.value, "raw": event.raw,
-            "speaker": event.speaker, "utterance": event.utterance_id, "id": event.entity_id,
-            "supersedes": event.supersedes, "emitted": round(event.at, 3),
-        }
-    return {
-        "type": "readback", "kind": event.kind, "matched": event.matched,
-        "differences": list(event.differences), "given": event.given, "given_by": event.given_by,
-        "repeated": event.repeated, "repeated_by": event.repeated_by,
-        "emitted": round(event.at, 3),
-    }
-
-
 class JsonLinesWriter:
     """Writes final utterances as JSON Lines, flushed line by line, from any thread."""
 
@@ -118,6 +80,8 @@ class JsonLinesWriter:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, TranscriptUpdated):
+            if not event.final:  # interim text is for the screen; the final replaces it
+                return
             self._write(transcript_record(event))
             with self._lock:
                 self.count += 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -132,6 +134,42 @@ class RulesConfig:
 
 
 @dataclass(frozen=True)
+class CaptureConfig:
+    """Live input devices: one per leg, or one stereo device with a channel per leg."""
+
+    operator_device: str = ""  # index, name or Pulse source ("" = none)
+    customer_device: str = ""  # e.g. the softphone output's .monitor
+    operator_channel: int = 0
+    customer_channel: int = -1  # -1: 0, or 1 when both legs share one device
+
+    def __post_init__(self) -> None:
+        if self.operator_channel < 0 or self.customer_channel < -1:
+            raise ConfigError("capture: channels must be 0 or more (customer: -1 = auto)")
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """What the app keeps on disk, where, and for how long."""
+
+    calls_dir: str = "~/.local/share/sufler/calls"  # saved calls (transcript, entities, cards)
+    logs_dir: str = "~/.local/share/sufler/logs"  # latency logs (no text, no PII)
+    save_calls: bool = True
+    mask_pii: bool = True  # phone numbers, addresses and digits masked in saved calls
+    retention_days: int = 30  # saved calls older than this are deleted
+    operator_id: str = ""  # name in the latency log ("" = the login name)
+
+    def __post_init__(self) -> None:
+        if self.retention_days < 1:
+            raise ConfigError("storage.retention_days: must be at least 1")
+
+    def calls_path(self) -> Path:
+        return Path(self.calls_dir).expanduser()
+
+    def logs_path(self) -> Path:
+        return Path(self.logs_dir).expanduser()
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     asr: AsrConfig = field(default_factory=AsrConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
@@ -140,6 +178,8 @@ class EngineConfig:
     backlog: BacklogConfig = field(default_factory=BacklogConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
+    capture: CaptureConfig = field(default_factory=CaptureConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
     pace: Pace = "realtime"
     origin: str = field(default="", compare=False)  # folder of the config file it came from
     chunk_ms: int = 100
@@ -163,6 +203,8 @@ _SECTIONS: dict[str, type[Any]] = {
     "backlog": BacklogConfig,
     "extract": ExtractConfig,
     "rules": RulesConfig,
+    "capture": CaptureConfig,
+    "storage": StorageConfig,
 }
 
 
@@ -226,11 +268,9 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> EngineConfi
         text = config_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{config_path}: cannot read config: {exc.strerror}") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{config_path}: {exc}") from exc
-    config = config_from_dict(data, text=text, path=str(config_path), **overrides)
+    config = load_config_text(text, str(config_path))
+    if overrides:
+        config = replace_config(config, **overrides)
     return dataclasses.replace(config, origin=str(config_path.resolve().parent))
 
 
@@ -268,3 +308,56 @@ def replace_config(config: EngineConfig, **overrides: Any) -> EngineConfig:
             raise ConfigError(f"{section}: unknown config section")
         top[section] = dataclasses.replace(getattr(config, section), **values)
     return dataclasses.replace(config, **top)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise ConfigError(f"cannot write {type(value).__name__} to TOML")
+
+
+def dump_config(config: EngineConfig) -> str:
+    """TOML text of every setting; `load_config` of it gives `config` back."""
+    lines = ["# Sufler engine settings (written by the app; every key is optional).", "",
+             f"pace = {_toml_value(config.pace)}", f"chunk_ms = {config.chunk_ms}"]
+    for name in _SECTIONS:
+        lines += ["", f"[{name}]"]
+        section = getattr(config, name)
+        for item in dataclasses.fields(section):
+            lines.append(f"{item.name} = {_toml_value(getattr(section, item.name))}")
+    return "\n".join(lines) + "\n"
+
+
+def save_config(config: EngineConfig, path: str | Path) -> Path:
+    """Write `config` as TOML atomically (a crash leaves the old file, never half a file)."""
+    target = Path(path).expanduser()
+    text = dump_config(config)
+    load_config_text(text, str(target))  # never write what would not load
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot write config: {exc.strerror}") from exc
+    return target
+
+
+def load_config_text(text: str, path: str = "<config>") -> EngineConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return config_from_dict(data, text=text, path=path)
+
+
+def user_config_path() -> Path:
+    """Where the app keeps the user's engine settings ($XDG_CONFIG_HOME/sufler/config.toml)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "sufler" / "config.toml"

@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from assist.asr.backlog import Backlog, BacklogAction
 from assist.asr.recognizer import Recognizer, WhisperRecognizer
 from assist.asr.worker import AsrWorker, Outcome
@@ -36,6 +38,7 @@ from assist.events import (
     EngineStateChanged,
     EntityExtracted,
     EventSink,
+    LevelsMeasured,
     StageTimes,
     TranscriptUpdated,
     UtteranceSuppressed,
@@ -46,6 +49,8 @@ from assist.rules.session import RuleSession
 from assist.vad import SAMPLE_RATE, Audio, SileroDetector, VoiceDetector
 
 log = logging.getLogger(__name__)
+
+LEVEL_EVERY_S = 0.2  # how often input levels are reported (for the app's meters)
 
 
 @dataclass
@@ -107,22 +112,23 @@ class SpeculationBook:
 
     def arrived(
         self, outcome: Outcome, asr_start: float, asr_end: float
-    ) -> tuple[Window, float] | None:
-        """A tentative recognition finished: (final window, emit time) if confirmed."""
+    ) -> tuple[Window, float] | Literal["held", "dropped"]:
+        """A tentative recognition finished: (final window, emit time) if confirmed, "held"
+        while its end is still uncertain, "dropped" if speech resumed meanwhile."""
         key = (outcome.window.channel, outcome.window.seq)
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
-                return None
+                return "dropped"
             if entry.retracted:
                 del self._entries[key]
                 self.wasted += 1
-                return None
+                return "dropped"
             if entry.confirmed is not None:
                 del self._entries[key]
                 return entry.confirmed, max(asr_end, entry.confirmed_at)
             entry.outcome, entry.asr_start, entry.asr_end = outcome, asr_start, asr_end
-            return None
+            return "held"
 
 
 @dataclass
@@ -165,6 +171,9 @@ class Engine:
         self._state: EngineState | None = None
         self._utterance_id = 0
         self.stats = CallStats()
+        self._energy: list[float] = []
+        self._energy_samples: list[int] = []
+        self._levels_at = 0.0
         self._extractor = CallExtractor(config.extract)
         self._extract_lock = threading.Lock()
         if rules is None and config.rules.enabled:
@@ -211,6 +220,9 @@ class Engine:
         self._utterance_id = 0
         self._extractor = CallExtractor(self.config.extract)
         self._book = SpeculationBook()
+        self._energy = [0.0] * source.channels
+        self._energy_samples = [0] * source.channels
+        self._levels_at = 0.0
         endpointers = [
             Endpointer(channel, self.config.endpoint, self._detector_factory())
             for channel in range(source.channels)
@@ -277,6 +289,8 @@ class Engine:
         now: float,
     ) -> None:
         """One block per leg through the endpointers (None: end of the call, flush them)."""
+        if blocks is not None:
+            self._levels(blocks, now)
         for channel, endpointer in enumerate(endpointers):
             if blocks is None:
                 items = endpointer.finish(now)
@@ -318,7 +332,9 @@ class Engine:
             self._publish(outcome, asr_start, asr_end, asr_end)
             return
         confirmed = self._book.arrived(outcome, asr_start, asr_end)
-        if confirmed is not None:
+        if confirmed == "held":
+            self._interim(outcome, asr_start, asr_end)
+        elif confirmed != "dropped":
             window, emitted = confirmed
             self._publish(self._confirmed(outcome, window), asr_start, asr_end, emitted)
 
@@ -455,6 +471,38 @@ class Engine:
                         self.rules.entity(event, emitted + time.perf_counter() - begin)
             except Exception:  # a rules bug must not stop the call either
                 log.exception("rules failed on utterance %d", utterance_id)
+
+    def _interim(self, outcome: Outcome, asr_start: float, asr_end: float) -> None:
+        """Text of a window whose end is not yet certain, for display only: the final text
+        (or the next interim) of the same speaker replaces it; rules and extraction wait."""
+        verdict, recognition = outcome.verdict, outcome.recognition
+        if verdict is None or recognition is None or verdict.reason is not None:
+            return
+        if not verdict.text:
+            return
+        window = outcome.window
+        times = StageTimes(window.captured, window.endpointed, asr_start, asr_end, asr_end)
+        self._emit(TranscriptUpdated(0, self.speaker_of(window.channel), window.channel,
+                                     verdict.text, window.start, window.end, False,
+                                     recognition.language, times, window.reason,
+                                     recognition.avg_logprob, recognition.no_speech_prob))
+
+    def _levels(self, blocks: list[Audio], now: float) -> None:
+        """Accumulate input energy per leg; report levels every LEVEL_EVERY_S of audio."""
+        for channel, block in enumerate(blocks):
+            if len(block):
+                self._energy[channel] += float(np.dot(block, block))
+                self._energy_samples[channel] += len(block)
+        if now - self._levels_at < LEVEL_EVERY_S:
+            return
+        self._levels_at = now
+        levels = tuple(
+            round(10 * math.log10(max(energy / samples if samples else 0.0, 1e-9)), 1)
+            for energy, samples in zip(self._energy, self._energy_samples, strict=True))
+        self._energy = [0.0] * len(blocks)
+        self._energy_samples = [0] * len(blocks)
+        speakers = tuple(self.speaker_of(channel) for channel in range(len(blocks)))
+        self._emit(LevelsMeasured(levels, speakers, now))
 
     def _capture_changed(self, event: CaptureChanged) -> None:
         self._emit(replace(event, speaker=self.speaker_of(event.channel)))

@@ -144,6 +144,15 @@ class CaptureChanged:
     speaker: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class LevelsMeasured:
+    """Input level of each leg (dBFS, RMS over the last ~0.2 s; -90 for silence), for meters."""
+
+    levels: tuple[float, ...]
+    speakers: tuple[str, ...]
+    at: float
+
+
 DropReason = Literal["over_budget", "muted", "snoozed", "cooldown", "duplicate", "capped"]
 DROP_REASONS: tuple[DropReason, ...] = ("over_budget", "muted", "snoozed", "cooldown",
                                         "duplicate", "capped")
@@ -248,7 +257,7 @@ class RulesLoaded:
 Event = (TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged
          | EngineError | EntityExtracted | ReadbackChecked | SuggestionShown | SuggestionDropped
          | SuggestionRetired | ChecklistUpdated | FeedbackRecorded | HintsControlled
-         | RulesLoaded | CaptureChanged)
+         | RulesLoaded | CaptureChanged | LevelsMeasured)
 EventSink = Callable[[Event], None]
 
 

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "rules.enabled": False})
         Engine(config, events.append).transcribe(
             ArraySource([stereo[:, 0].copy(), stereo[:, 1].copy()]))
-    said = [e for e in events if isinstance(e, TranscriptUpdated)]
+    said = [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
     rows = {}
     for speaker, path in (("operator", args.operator), ("customer", args.customer)):
         truth = str(manifest[path.name]["reference_transcript"])

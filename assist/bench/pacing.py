@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         events: list[Event] = []
         engine = Engine(replace_config(config, pace=pace), events.append, recognizer=recognizer)
         engine.transcribe(ArraySource([audio]))
-        results[pace] = [e.latency for e in events if isinstance(e, TranscriptUpdated)]
+        results[pace] = [e.latency for e in events
+                         if isinstance(e, TranscriptUpdated) and e.final]
         print(f"{pace:>10}: {len(results[pace])} utterances, latency p50 "
               f"{percentile(results[pace], 50):.3f} s, p95 {percentile(results[pace], 95):.3f} s",
               flush=True)

@@ -14,6 +14,7 @@ from assist.events import (
     EngineStateChanged,
     EntityExtracted,
     Event,
+    LevelsMeasured,
     ReadbackChecked,
     TranscriptUpdated,
 )
@@ -36,7 +37,7 @@ def transcribe(config: EngineConfig, recognizer: ScriptedRecognizer) -> list[Eve
 
 
 def finals(events: list[Event]) -> list[TranscriptUpdated]:
-    return [e for e in events if isinstance(e, TranscriptUpdated)]
+    return [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
 
 
 @pytest.mark.parametrize("pace", ["simulated", "fast"])
@@ -143,7 +144,7 @@ def test_a_wrong_read_back_reaches_the_sink_through_the_engine(pace: str) -> Non
     assert (check.matched, check.given_by, check.repeated_by) == (False, "customer", "operator")
     assert check.differences == ("digit 10: 3 given, 2 repeated",
                                  "digit 11: 2 given, 3 repeated")
-    transcript = [e for e in events if isinstance(e, TranscriptUpdated)]
+    transcript = [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
     assert events.index(check) > events.index(transcript[-1])  # after the text it came from
 
 
@@ -157,3 +158,30 @@ def test_a_correct_read_back_is_confirmed_through_the_engine() -> None:
     (check,) = [e for e in events if isinstance(e, ReadbackChecked)]
     assert check.matched and check.differences == ()
     assert len([e for e in events if isinstance(e, EntityExtracted)]) == 1
+
+
+def test_interim_text_comes_before_its_final_and_only_for_the_screen() -> None:
+    """A speculative recognition done before the end is confirmed is shown as interim."""
+    events: list[Event] = []
+    engine = Engine(replace_config(EngineConfig(), pace="simulated"), events.append,
+                    recognizer=ScriptedRecognizer(compute_s=0.05),
+                    detector_factory=EnergyDetector)
+    engine.transcribe(ArraySource(call_audio()))
+    said = [e for e in events if isinstance(e, TranscriptUpdated)]
+    interim = [e for e in said if not e.final]
+    assert interim, "no interim text although recognition beat the end confirmation"
+    for event in interim:
+        final = next(e for e in said[said.index(event):] if e.final)
+        assert (final.speaker, final.text) == (event.speaker, event.text)
+        assert event.utterance_id == 0 and event.times.emitted <= final.times.emitted
+    assert [e.utterance_id for e in said if e.final] == [1, 2, 3]
+
+
+def test_levels_follow_each_leg() -> None:
+    events = transcribe(replace_config(EngineConfig(), pace="simulated"), ScriptedRecognizer())
+    levels = [e for e in events if isinstance(e, LevelsMeasured)]
+    assert 40 <= len(levels) <= 52  # every 0.2 s of a 10 s call
+    during = next(e for e in levels if 2.0 <= e.at <= 2.4)  # operator speaks, customer not
+    assert during.speakers == ("operator", "customer")
+    assert during.levels[0] == pytest.approx(20 * np.log10(0.3 / np.sqrt(2)), abs=0.5)
+    assert during.levels[1] == -90.0

@@ -55,7 +55,7 @@ def file_mode(shared_audio: Path, model: str) -> dict[str, str]:
     config = replace_config(load_config(), pace="simulated", **{
         "asr.model": model, "channels.languages": ("en", "en"), "rules.enabled": False})
     Engine(config, events.append).transcribe(ArraySource(legs))
-    said = [e for e in events if isinstance(e, TranscriptUpdated)]
+    said = [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
     return {speaker: " ".join(e.text for e in said if e.speaker == speaker)
             for speaker in ("operator", "customer")}
 

@@ -78,9 +78,10 @@ def test_fixed_russian_is_transcribed_not_translated(shared_audio: Path,
                             **{"channels.languages": ("ru", "ru")})
     Engine(config, events.append).transcribe(
         FileSource(shared_audio / "ru_pisets_neural_nets.wav"))
-    text = " ".join(e.text for e in events if isinstance(e, TranscriptUpdated))
+    finals = [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
+    text = " ".join(e.text for e in finals)
     assert word_errors("нейронные сети это хорошо", text).wer <= 0.5
-    assert all(e.language == "ru" for e in events if isinstance(e, TranscriptUpdated))
+    assert all(e.language == "ru" for e in finals)
 
 
 def test_auto_language_locks_per_channel(shared_audio: Path, base_model: str) -> None:
@@ -92,7 +93,7 @@ def test_auto_language_locks_per_channel(shared_audio: Path, base_model: str) ->
     events: list[Event] = []
     Engine(replace_config(load_config(), pace="fast"), events.append).transcribe(
         ArraySource([operator, customer]))
-    finals = [e for e in events if isinstance(e, TranscriptUpdated)]
+    finals = [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
     assert {e.language for e in finals if e.speaker == "operator"} == {"en"}
     assert {e.language for e in finals if e.speaker == "customer"} == {"ru"}
 

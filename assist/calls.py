@@ -1,0 +1,243 @@
+"""Saved calls: one call's transcript, entities and card decisions as JSON Lines.
+
+The format is what `sufler transcribe` prints, so `sufler rules test` back-tests saved calls
+as they are. By default phone numbers, addresses and any digits are masked before anything
+touches the disk; the file is written once, atomically, when the call ends. Old calls are
+removed after the retention period.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assist.errors import ConfigError
+from assist.events import (
+    ChecklistUpdated,
+    EntityExtracted,
+    Event,
+    FeedbackRecorded,
+    ReadbackChecked,
+    SuggestionDropped,
+    SuggestionRetired,
+    SuggestionShown,
+    TranscriptUpdated,
+)
+from assist.rules.evaluator import mask_digits
+from assist.rules.gate import decision_record
+
+log = logging.getLogger(__name__)
+
+MASK = "•"
+CALL_SUFFIX = ".jsonl"
+
+
+def transcript_record(event: TranscriptUpdated) -> dict[str, Any]:
+    """The JSON Lines record of one final utterance."""
+    times = event.times
+    return {
+        "type": "transcript" if event.final else "partial",
+        "speaker": event.speaker,
+        "text": event.text,
+        "start": round(event.start, 3),
+        "end": round(event.end, 3),
+        "emitted": round(times.emitted, 3),
+        "language": event.language,
+        "id": event.utterance_id,
+        "stages": {
+            "captured": round(times.captured, 3),
+            "endpointed": round(times.endpointed, 3),
+            "asr_start": round(times.asr_start, 3),
+            "asr_end": round(times.asr_end, 3),
+            "emitted": round(times.emitted, 3),
+        },
+        "window": event.window_reason,
+    }
+
+
+def entity_record(event: EntityExtracted | ReadbackChecked) -> dict[str, Any]:
+    """The JSON Lines record of an extracted entity or a read-back check."""
+    if isinstance(event, EntityExtracted):
+        return {
+            "type": "entity", "kind": event.kind, "value": event.value, "raw": event.raw,
+            "speaker": event.speaker, "utterance": event.utterance_id, "id": event.entity_id,
+            "supersedes": event.supersedes, "emitted": round(event.at, 3),
+        }
+    return {
+        "type": "readback", "kind": event.kind, "matched": event.matched,
+        "differences": list(event.differences), "given": event.given, "given_by": event.given_by,
+        "repeated": event.repeated, "repeated_by": event.repeated_by,
+        "emitted": round(event.at, 3),
+    }
+
+
+def mask_value(kind: str, value: str) -> str:
+    """A phone keeps its last two digits (enough to tell two apart); an address nothing."""
+    if kind == "phone":
+        digits = [char for char in value if char.isdigit()]
+        return MASK * max(0, len(digits) - 2) + "".join(digits[-2:])
+    return f"[{kind}]"
+
+
+def _masked_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for index in range(max(0, start), min(len(chars), end)):
+            if not chars[index].isspace():
+                chars[index] = MASK
+    return mask_digits("".join(chars))
+
+
+def _masked_readback(record: dict[str, Any]) -> dict[str, Any]:
+    kind = str(record["kind"])
+    differences = [mask_digits(item) for item in record["differences"]]
+    return {**record, "given": mask_value(kind, record["given"]),
+            "repeated": mask_value(kind, record["repeated"]), "differences": differences}
+
+
+@dataclass
+class SavedCallInfo:
+    path: Path
+    started: datetime
+    size: int
+
+
+class CallRecorder:
+    """An event sink that keeps one call and writes it when the call ends (`save`)."""
+
+    def __init__(self, folder: str | Path, call_id: str, mask_pii: bool = True,
+                 started: datetime | None = None) -> None:
+        self.folder = Path(folder).expanduser()
+        self.call_id = call_id
+        self.mask_pii = mask_pii
+        self.started = started or datetime.now()
+        self._lock = threading.Lock()
+        self._records: list[dict[str, Any]] = []
+        # utterance id → (speaker, index of its record); entity spans to mask by utterance
+        self._utterances: dict[int, int] = {}
+        self._previous: dict[int, int] = {}  # utterance id → the speaker's utterance before
+        self._last_of: dict[str, int] = {}
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+
+    def __call__(self, event: Event) -> None:
+        with self._lock:
+            if isinstance(event, TranscriptUpdated):
+                if event.final:
+                    self._utterances[event.utterance_id] = len(self._records)
+                    if event.speaker in self._last_of:
+                        self._previous[event.utterance_id] = self._last_of[event.speaker]
+                    self._last_of[event.speaker] = event.utterance_id
+                    self._records.append(transcript_record(event))
+            elif isinstance(event, EntityExtracted):
+                self._mark(event)
+                self._records.append(entity_record(event))
+            elif isinstance(event, ReadbackChecked):
+                self._records.append(entity_record(event))
+            elif isinstance(event, SuggestionShown | SuggestionDropped | SuggestionRetired
+                            | FeedbackRecorded):
+                self._records.append(decision_record(event))
+            elif isinstance(event, ChecklistUpdated):
+                self._records.append({"type": "checklist", "rule": event.rule_id,
+                                      "done": list(event.done),
+                                      "remaining": list(event.remaining),
+                                      "emitted": round(event.at, 3)})
+
+    def _mark(self, event: EntityExtracted) -> None:
+        """Remember which characters of which utterances said the entity; a span starting
+        before 0 began in the speaker's previous utterance(s)."""
+        start, end = event.span
+        utterance = event.utterance_id
+        self._spans.setdefault(utterance, []).append((start, end))
+        while start < 0 and utterance in self._previous:
+            utterance = self._previous[utterance]
+            index = self._utterances.get(utterance)
+            if index is None:
+                break
+            length = len(self._records[index]["text"]) + 1  # joined with one space
+            start += length
+            self._spans.setdefault(utterance, []).append((start, length))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The call's records as they will be saved (masked unless configured otherwise)."""
+        with self._lock:
+            records = [dict(record) for record in self._records]
+            if not self.mask_pii:
+                return records
+            spans = {index: self._spans.get(utterance, [])
+                     for utterance, index in self._utterances.items()}
+        for index, record in enumerate(records):
+            kind = record["type"]
+            if kind == "transcript":
+                record["text"] = _masked_text(record["text"], spans.get(index, []))
+            elif kind == "entity":
+                record["value"] = mask_value(record["kind"], record["value"])
+                record["raw"] = MASK * 3
+            elif kind == "readback":
+                records[index] = _masked_readback(record)
+            elif kind == "suggestion":
+                record["evidence"] = mask_digits(record["evidence"])
+        return records
+
+    def save(self) -> Path | None:
+        """Write the call (atomically); None when nothing was said."""
+        records = self.records()
+        if not any(record["type"] == "transcript" for record in records):
+            return None
+        name = f"{self.started.strftime('%Y%m%d-%H%M%S')}_{self.call_id}{CALL_SUFFIX}"
+        target = self.folder / name
+        text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(target.name + ".tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise ConfigError(f"saved calls: cannot write {target}: {exc.strerror}") from exc
+        return target
+
+
+def saved_calls(folder: str | Path) -> list[SavedCallInfo]:
+    """The saved calls in a folder, newest first."""
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        return []
+    found = []
+    for item in path.glob(f"*{CALL_SUFFIX}"):
+        try:
+            stat = item.stat()
+        except OSError:
+            continue
+        found.append(SavedCallInfo(item, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
+    return sorted(found, key=lambda info: info.started, reverse=True)
+
+
+def purge_calls(folder: str | Path, retention_days: float, now: float | None = None) -> int:
+    """Delete saved calls older than the retention period; the number deleted."""
+    cutoff = (time.time() if now is None else now) - retention_days * 86400
+    deleted = 0
+    for info in saved_calls(folder):
+        if info.started.timestamp() < cutoff:
+            deleted += _unlink(info.path)
+    return deleted
+
+
+def delete_calls(folder: str | Path) -> int:
+    """Delete every saved call in the folder; the number deleted."""
+    return sum(_unlink(info.path) for info in saved_calls(folder))
+
+
+def _unlink(path: Path) -> int:
+    try:
+        path.unlink()
+    except OSError as exc:
+        log.warning("cannot delete %s: %s", path, exc.strerror)
+        return 0
+    return 1
