@@ -188,6 +188,11 @@ class Engine:
         assert self._recognizer is not None
         return self._recognizer
 
+    @property
+    def loaded_recognizer(self) -> Recognizer | None:
+        """The recognizer if already loaded (to hand to a new engine), else None."""
+        return self._recognizer
+
     def load(self) -> None:
         """Load and warm up the model; READY is only announced after the warm-up."""
         if self._recognizer is not None:

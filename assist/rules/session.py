@@ -50,10 +50,13 @@ class RuleSession:
 
     def start(self, clock: Callable[[], float], legs: Sequence[str] = ("operator", "customer")
               ) -> None:
-        """A new call: fresh gate and state; rule files are re-read if they changed."""
+        """A new call: fresh gate and state (the operator's mute stays until unmuted; a
+        snooze and per-call rule mutes end with the call); rule files are re-read."""
         with self._lock:
             self._clock = clock
+            muted = self.gate.muted
             self.gate = Gate(self.config)
+            self.gate.muted = muted
             self._last_check = float("-inf")
             pending = self._check_files(clock())
             self._call = CallRules(self._compiled, legs)

@@ -140,6 +140,17 @@ def test_mute_snooze_and_rule_mute() -> None:
     assert dropped.reason == "muted" and "rule" in dropped.detail  # type: ignore[union-attr]
 
 
+def test_mute_lasts_into_the_next_call_but_rule_mutes_and_snooze_do_not() -> None:
+    call = Call()
+    call.session.mute_rule("escalate")
+    call.session.snooze(5.0)
+    call.session.start(call.clock.now)  # the next call
+    assert isinstance(only(call.say("supervisor", 1.0, 1.2)), SuggestionShown)
+    call.session.set_muted(True)
+    call.session.start(call.clock.now)
+    assert only(call.say("refund", 2.0, 2.2)).reason == "muted"  # type: ignore[union-attr]
+
+
 def test_visible_cap_replaces_the_least_important_card() -> None:
     config = RulesConfig(max_visible=1)
     gate = Gate(config)

@@ -1,0 +1,175 @@
+"""`sufler`: the desktop panel; engine subcommands (transcribe, rules, ...) go to assist.cli."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import logging.handlers
+import os
+import shutil
+import sys
+import threading
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from assist import (
+    RESOURCES,
+    AssistError,
+    ConfigError,
+    EngineConfig,
+    load_config,
+    purge_calls,
+    replace_config,
+    user_config_path,
+)
+
+log = logging.getLogger("app")
+
+ENGINE_COMMANDS = ("transcribe", "devices", "extract", "rules", "report")
+
+
+def state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sufler"
+
+
+def app_config(path: str | None = None) -> EngineConfig:
+    """The user's engine settings, or the defaults with the user's folder as their home,
+    so relative rule files resolve to the user's (seeded) copies the admin edits."""
+    if path:
+        return load_config(path)
+    user = user_config_path()
+    if user.is_file():
+        return load_config(user)
+    seed_user_rules(user.parent)
+    return dataclasses.replace(load_config(), origin=str(user.parent))
+
+
+def seed_user_rules(folder: Path) -> None:
+    """First start: copy the default rule files beside the user's config (admins edit those;
+    the packaged defaults stay untouched)."""
+    defaults = RESOURCES / "rules"
+    try:
+        (folder / "rules").mkdir(parents=True, exist_ok=True)
+        for rules in defaults.glob("*.toml"):
+            target = folder / "rules" / rules.name
+            if not target.exists():
+                shutil.copyfile(rules, target)
+    except OSError as exc:
+        log.warning("cannot seed rule files in %s: %s", folder, exc.strerror)
+
+
+def setup_logging(verbose: bool) -> Path | None:
+    """A rotating log file (what a crash report reads) and warnings on stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(stderr)
+    path = state_dir() / "sufler.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                       encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter(
+        "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    stderr.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("assist.decisions").propagate = False  # card decisions: own files
+    return path
+
+
+def install_crash_handlers() -> None:
+    """Uncaught errors in any thread go to the log instead of vanishing (or killing Qt)."""
+
+    def excepthook(kind: type[BaseException], value: BaseException,
+                   tb: TracebackType | None) -> None:
+        log.critical("uncaught error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        log.critical("uncaught error in thread %s:\n%s",
+                     args.thread.name if args.thread else "?",
+                     "".join(traceback.format_exception(args.exc_type, args.exc_value,
+                                                        args.exc_traceback)))
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_hook
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sufler", description="Sufler: real-time agent assist (the desktop panel). "
+        f"Engine commands: sufler {{{','.join(ENGINE_COMMANDS)}}} --help")
+    parser.add_argument("--demo", action="store_true",
+                        help="play the built-in demo call through the real engine")
+    parser.add_argument("--play", metavar="AUDIO", help="play a recording as a call")
+    parser.add_argument("--no-gui", action="store_true",
+                        help="with --demo: print the call as JSON Lines instead of a window")
+    parser.add_argument("--config", help="engine settings TOML (default: the user's)")
+    parser.add_argument("--model", help="model folder, package model (base, tiny.en) or name")
+    parser.add_argument("--pace", choices=("realtime", "fast"), default="realtime",
+                        help="how a played recording is fed (default: realtime)")
+    parser.add_argument("--lang", choices=("system", "en", "ru"), default=None,
+                        help="interface language (default: settings, else the system's)")
+    parser.add_argument("--exit-when-done", action="store_true",
+                        help="quit when the played call ends (benchmarks, screenshots)")
+    parser.add_argument("--stall-report", metavar="FILE",
+                        help="measure GUI event-loop stalls during the call; JSON to FILE")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="save a screenshot of the window when the call ends")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = next((arg for arg in args_list if not arg.startswith("-")), None)
+    if first in ENGINE_COMMANDS or (args_list and args_list[0] in ENGINE_COMMANDS):
+        from assist.cli import main as engine_main
+
+        return engine_main(args_list)
+    args = _parser().parse_args(args_list)
+    if args.no_gui:
+        from assist.cli import main as engine_main
+
+        return engine_main(["--demo"] + (["-v"] if args.verbose else []))
+    log_path = setup_logging(args.verbose)
+    install_crash_handlers()
+    try:
+        config = app_config(args.config)
+        if args.model:
+            config = replace_config(config, **{"asr.model": args.model})
+    except ConfigError as exc:
+        print(f"sufler: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        from app.gui import run_gui
+    except ImportError as exc:  # Qt's system libraries missing: say which
+        print(f"sufler: cannot start the window: {exc}\n"
+              "Install the system packages listed in README (libegl1 libgl1 libxkbcommon0 "
+              "libfontconfig1 libdbus-1-3), or run `sufler --demo --no-gui`.", file=sys.stderr)
+        return 1
+    try:
+        purge_calls(config.storage.calls_path(), config.storage.retention_days)
+        return run_gui(args, config, log_path)
+    except AssistError as exc:
+        print(f"sufler: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def print_json(record: dict[str, object]) -> None:
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
