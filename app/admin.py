@@ -276,6 +276,6 @@ class RulesEditor(QMainWindow):
         self.deployed.emit(str(target))
         return True
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: Any) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         super().closeEvent(event)

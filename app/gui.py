@@ -12,13 +12,12 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from assist import RESOURCES, EngineConfig, EngineStateChanged
-
 from app import i18n
 from app.bridge import CallEnded, EngineBridge
 from app.probe import StallProbe
 from app.session import DEMO, CallPlan, CallSession
 from app.window import MainWindow
+from assist import RESOURCES, EngineConfig, EngineStateChanged
 
 log = logging.getLogger(__name__)
 

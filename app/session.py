@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.bridge import CallEnded, EngineBridge
 from assist import (
     DEMO_AUDIO,
     AssistError,
@@ -29,8 +30,6 @@ from assist import (
     purge_calls,
     replace_config,
 )
-
-from app.bridge import CallEnded, EngineBridge
 
 log = logging.getLogger(__name__)
 

@@ -96,8 +96,6 @@ class TranscriptView(QListWidget):
         item.setForeground(QColor("#8a8a8a") if not event.final else colour)
         item.setData(Qt.ItemDataRole.UserRole, "final" if event.final else "interim")
         item.setData(Qt.ItemDataRole.UserRole + 1, event.speaker)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignLeft if event.speaker != "customer"
-                              else Qt.AlignmentFlag.AlignLeft)
         if not event.final:
             self._interim[event.speaker] = item
         while self.count() > MAX_TRANSCRIPT_LINES:

@@ -22,6 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.bridge import CallEnded, EngineBridge
+from app.session import DEMO, CallPlan, CallSession
+from app.widgets import (
+    ChecklistView,
+    EntityCard,
+    HintCard,
+    LevelMeter,
+    TranscriptView,
+)
 from assist import (
     BacklogReported,
     CaptureChanged,
@@ -38,16 +47,6 @@ from assist import (
     SuggestionRetired,
     SuggestionShown,
     TranscriptUpdated,
-)
-
-from app.bridge import CallEnded, EngineBridge
-from app.session import DEMO, CallPlan, CallSession
-from app.widgets import (
-    ChecklistView,
-    EntityCard,
-    HintCard,
-    LevelMeter,
-    TranscriptView,
 )
 
 log = logging.getLogger(__name__)
@@ -245,7 +244,7 @@ class MainWindow(QMainWindow):
 
     # -- layout -------------------------------------------------------------------------
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         wide = event.size().width() >= WIDE_AT
         direction = QBoxLayout.Direction.RightToLeft if wide else \
@@ -464,7 +463,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.prefs.setValue("window/geometry", self.saveGeometry())
         if self.session.running:
             answer = QMessageBox.question(
