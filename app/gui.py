@@ -119,4 +119,5 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
         QTimer.singleShot(0, lambda: window.start_call(plan))
     code = app.exec()
     window.session.shutdown()
+    prefs.sync()
     return int(code)

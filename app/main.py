@@ -161,10 +161,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         purge_calls(config.storage.calls_path(), config.storage.retention_days)
-        return run_gui(args, config, log_path)
+        code = run_gui(args, config, log_path)
     except AssistError as exc:
         print(f"sufler: error: {exc}", file=sys.stderr)
         return 2
+    # The call is saved and its logs closed by now. Skip interpreter teardown: native thread
+    # pools (CTranslate2, ONNX Runtime) and Qt objects finalised in arbitrary order have hung
+    # or crashed the exit, which would turn a clean quit into a crash report.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def print_json(record: dict[str, object]) -> None:

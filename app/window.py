@@ -339,6 +339,7 @@ class MainWindow(QMainWindow):
     # -- engine events ------------------------------------------------------------------
 
     def on_transcript(self, event: TranscriptUpdated) -> None:
+        self.placeholder.setVisible(False)
         self.transcript.show_update(event)
         if event.final and event.latency >= 0:  # negative: a file fed faster than real time
             self.last_latency = event.latency

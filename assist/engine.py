@@ -43,8 +43,9 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceSuppressed,
 )
-from assist.extract.extractor import CallExtractor
+from assist.extract.extractor import CallExtractor, extract
 from assist.rules.book import RuleBook
+from assist.rules.evaluator import CallRules
 from assist.rules.session import RuleSession
 from assist.vad import SAMPLE_RATE, Audio, SileroDetector, VoiceDetector
 
@@ -201,8 +202,25 @@ class Engine:
         recognizer = WhisperRecognizer(self.config.asr)
         self._set_state("warming_up", recognizer.resolved.location, 0.0)
         recognizer.warm_up()
+        self._warm_up_text_stages()
         self._recognizer = recognizer
         self._set_state("ready", recognizer.resolved.source, 0.0)
+
+    def _warm_up_text_stages(self) -> None:
+        """The extractor's and matcher's first use loads data (phone metadata per region,
+        stemmers): do it while loading, not on the call's first number or phrase."""
+        samples = (("en", "My number is 415 555 0132, and I live at 12 Baker Street."),
+                   ("ru", "Мой номер 8 916 123-45-67, живу на улице Ленина, дом 12."))
+        extract_config = self.config.extract
+        for language, text in samples:
+            try:
+                extract(text, language, extract_config.region_for(language),
+                        extract_config.gazetteer, extract_config.gazetteer_min_score)
+                if self.rules is not None:
+                    CallRules(self.rules.compiled).on_transcript(
+                        "customer", text, language, 1.0, 1.0)
+            except Exception:  # a warm-up problem shows up again, and is logged, on the call
+                log.exception("warming up the text stages failed")
 
     def stop(self) -> None:
         """Ask a running `transcribe` to stop after the current block (from any thread)."""

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,3 +57,31 @@ def sox() -> str:
     if path is None:
         pytest.skip("sox is not installed (apt-get install sox)")
     return path
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> Any:
+    """Default engine settings with saved calls, logs and rule files under tmp_path."""
+    import dataclasses
+
+    from assist import load_config, replace_config
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for name in ("ru.toml", "en.toml"):
+        source = ROOT / "resources" / "rules" / name
+        (rules / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    config = replace_config(load_config(), **{
+        "storage.calls_dir": str(tmp_path / "calls"),
+        "storage.logs_dir": str(tmp_path / "logs"),
+        "storage.operator_id": "op-test",
+    })
+    return dataclasses.replace(config, origin=str(tmp_path))
+
+
+@pytest.fixture
+def prefs(tmp_path: Path) -> Any:
+    """UI preferences in a file under tmp_path (Qt is imported only by tests that ask)."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
