@@ -1,0 +1,31 @@
+"""`sufler`: engine commands pass through; first start seeds the admin's rule files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.main import app_config, main
+from tests.conftest import ROOT
+
+
+def test_engine_commands_go_to_the_engine_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "check", str(ROOT / "resources" / "rules" / "en.toml")]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_first_start_seeds_rules_beside_the_user_config(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    config = app_config()
+    folder = tmp_path / "sufler"
+    assert config.origin == str(folder)
+    paths = config.rules.paths(Path(config.origin))
+    assert paths == (folder / "rules" / "ru.toml", folder / "rules" / "en.toml")
+    assert all(path.read_text(encoding="utf-8") ==
+               (ROOT / "resources" / "rules" / path.name).read_text(encoding="utf-8")
+               for path in paths)
+    paths[1].write_text("# edited\n", encoding="utf-8")
+    app_config()  # a second start keeps the admin's edits
+    assert paths[1].read_text(encoding="utf-8") == "# edited\n"
