@@ -46,6 +46,7 @@ from assist.events import (
     SuggestionRetired,
     SuggestionShown,
     TranscriptUpdated,
+    UtteranceProcessed,
     UtteranceSuppressed,
     event_to_dict,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "SuggestionRetired",
     "SuggestionShown",
     "TranscriptUpdated",
+    "UtteranceProcessed",
     "UtteranceSuppressed",
     "__version__",
     "backtest",

@@ -41,6 +41,7 @@ from assist.events import (
     LevelsMeasured,
     StageTimes,
     TranscriptUpdated,
+    UtteranceProcessed,
     UtteranceSuppressed,
 )
 from assist.extract.extractor import CallExtractor, extract
@@ -486,6 +487,7 @@ class Engine:
                     log.exception("extraction failed on utterance %d", utterance_id)
             for event in found:
                 self._emit(event)
+        extracted = emitted + time.perf_counter() - begin
         if self.rules is not None:
             try:
                 self.rules.transcript(transcript, emitted + time.perf_counter() - begin)
@@ -494,6 +496,10 @@ class Engine:
                         self.rules.entity(event, emitted + time.perf_counter() - begin)
             except Exception:  # a rules bug must not stop the call either
                 log.exception("rules failed on utterance %d", utterance_id)
+        with self._lock:
+            rtf = self.stats.rtf
+        self._emit(UtteranceProcessed(utterance_id, speaker, extracted,
+                                      emitted + time.perf_counter() - begin, rtf))
 
     def _interim(self, outcome: Outcome, asr_start: float, asr_end: float) -> None:
         """Text of a window whose end is not yet certain, for display only: the final text

@@ -49,6 +49,18 @@ class TranscriptUpdated:
 
 
 @dataclass(frozen=True, slots=True)
+class UtteranceProcessed:
+    """An utterance's text went through extraction and the rules: when each was done (engine
+    clock, like `StageTimes`), and the recognizer's real-time factor at that moment."""
+
+    utterance_id: int
+    speaker: str
+    extracted: float
+    matched: float
+    rtf: float
+
+
+@dataclass(frozen=True, slots=True)
 class UtteranceSuppressed:
     """A window whose recognised text a hallucination guard rejected."""
 
@@ -254,7 +266,8 @@ class RulesLoaded:
     at: float
 
 
-Event = (TranscriptUpdated | UtteranceSuppressed | BacklogReported | EngineStateChanged
+Event = (TranscriptUpdated | UtteranceProcessed | UtteranceSuppressed | BacklogReported
+         | EngineStateChanged
          | EngineError | EntityExtracted | ReadbackChecked | SuggestionShown | SuggestionDropped
          | SuggestionRetired | ChecklistUpdated | FeedbackRecorded | HintsControlled
          | RulesLoaded | CaptureChanged | LevelsMeasured)

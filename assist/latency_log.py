@@ -1,6 +1,8 @@
 """The latency log: JSON Lines for supervisors, one file per operator per day.
 
-One record per final utterance (its stage timestamps on the engine clock) and one per card
+One record per final utterance (its stage timestamps on the engine clock: captured,
+endpointed, asr_start, asr_end, emitted, extracted, matched; the real-time factor then) and
+one per card
 decision (shown, or dropped with its reason and age). No transcript text, and card evidence
 only with its digits masked (it is never a phone number or address: entity rules log the
 entity kind). Each line is written whole and flushed, so a crash can tear at most the last
@@ -20,7 +22,13 @@ from typing import IO, Any
 
 from assist import __version__
 from assist.errors import ConfigError
-from assist.events import Event, SuggestionDropped, SuggestionShown, TranscriptUpdated
+from assist.events import (
+    Event,
+    SuggestionDropped,
+    SuggestionShown,
+    TranscriptUpdated,
+    UtteranceProcessed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,8 @@ class LatencyLog:
         self._lock = threading.Lock()
         self._common = {"call": call_id, "operator": operator, "model": model,
                         "version": __version__}
+        # an utterance's record waits for its extraction and matching stamps
+        self._pending: dict[int, dict[str, Any]] = {}
 
     def __call__(self, event: Event) -> None:
         record: dict[str, Any] | None = None
@@ -58,6 +68,17 @@ class LatencyLog:
                                  "asr_end": round(times.asr_end, 3),
                                  "emitted": round(times.emitted, 3)},
                       "latency": round(event.latency, 3)}
+            with self._lock:
+                self._pending[event.utterance_id] = record
+            return
+        elif isinstance(event, UtteranceProcessed):
+            with self._lock:
+                record = self._pending.pop(event.utterance_id, None)
+            if record is None:
+                return
+            record["stages"].update(extracted=round(event.extracted, 3),
+                                    matched=round(event.matched, 3))
+            record["rtf"] = round(event.rtf, 3)
         elif isinstance(event, SuggestionShown | SuggestionDropped):
             shown = isinstance(event, SuggestionShown)
             record = {"kind": "card", "rule": event.rule_id, "rule_kind": event.kind,
@@ -81,6 +102,10 @@ class LatencyLog:
                 log.exception("latency log: cannot write %s", self.path)
 
     def close(self) -> None:
+        with self._lock:
+            pending, self._pending = list(self._pending.values()), {}
+        for record in pending:  # the call ended before their matching finished
+            self._write({**self._common, **record})
         with self._lock:
             if self._stream is not None:
                 self._stream.close()

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def one_run(pace: str, model: str | None, folder: Path) -> dict[str, Any]:
     report = folder / "stall.json"
-    env = {**os.environ, "XDG_CONFIG_HOME": str(folder / "config"),
+    env = {**os.environ, "HOME": str(folder), "XDG_CONFIG_HOME": str(folder / "config"),
            "XDG_DATA_HOME": str(folder / "data"), "XDG_STATE_HOME": str(folder / "state")}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     command = [sys.executable, "-m", "app.main", "--demo", "--pace", pace, "--exit-when-done",

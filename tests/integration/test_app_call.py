@@ -58,5 +58,9 @@ def test_demo_call_fills_the_panel_and_mute_hides_and_logs(
     utterances = [json.loads(line) for line in logs[0].read_text().splitlines()
                   if '"utterance"' in line]
     assert utterances and all(set(u["stages"]) == {"captured", "endpointed", "asr_start",
-                                                   "asr_end", "emitted"} for u in utterances)
+                                                   "asr_end", "emitted", "extracted",
+                                                   "matched"} for u in utterances)
+    cards = [json.loads(line) for line in logs[0].read_text().splitlines()
+             if '"card"' in line]
+    assert {card["outcome"] for card in cards} == {"shown", "dropped"}
     assert all("text" not in u for u in utterances)
