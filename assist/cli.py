@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -46,6 +47,8 @@ from assist.events import (
 )
 from assist.extract.extractor import extract, language_of
 from assist.latency_log import LatencyLog
+from assist.report import latency_report, render_text
+from assist.report_html import render_html
 from assist.rules.backtest import backtest, diff_rows, load_call, render, rows
 from assist.rules.book import RuleBook
 from assist.rules.gate import decision_record
@@ -184,6 +187,15 @@ def _build_parser() -> argparse.ArgumentParser:
     test.add_argument("--noisy", type=float, default=3.0, metavar="N",
                       help="flag rules firing more than N times per call (default 3)")
     test.add_argument("--config", help="engine config TOML (the [rules] gate settings)")
+    latency = commands.add_parser(
+        "report", help="latency report over latency logs: per stage, operator, rule, minute")
+    latency.add_argument("logs", nargs="+", metavar="LOGS", help="latency logs or folders")
+    latency.add_argument("--html", metavar="OUT", help="also write a self-contained HTML report")
+    latency.add_argument("--since", metavar="T", help="from this date/time (ISO, local)")
+    latency.add_argument("--until", metavar="T", help="before this date/time (ISO, local)")
+    latency.add_argument("--operator", metavar="ID", help="one operator only")
+    latency.add_argument("--rule", metavar="ID", help="card figures for one rule only")
+    latency.add_argument("--format", choices=("table", "json"), default="table")
     report = rule_commands.add_parser(
         "report", help="per rule: shown, dropped by reason, muted, thumbs up/down")
     report.add_argument("logs", nargs="+", metavar="LOG", help="decision logs (JSON Lines)")
@@ -389,6 +401,23 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    report = latency_report(args.logs, args.since, args.until, args.operator, args.rule)
+    if args.format == "json":
+        print(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+    else:
+        print(render_text(report))
+    if args.html:
+        scope = " ".join(f"{name} {value};" for name, value in (
+            ("since", args.since), ("until", args.until), ("operator", args.operator),
+            ("rule", args.rule)) if value)
+        try:
+            Path(args.html).write_text(render_html(report, scope), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--html: cannot write {args.html}: {exc.strerror}") from exc
+    return EXIT_OK
+
+
 def cmd_rules_report(args: argparse.Namespace) -> int:
     records, summary = feedback_report(args.logs)
     print(render(records, args.format, summary))
@@ -438,6 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_extract(args)
         if args.command == "rules":
             return cmd_rules(args)
+        if args.command == "report":
+            return cmd_report(args)
         parser.print_help()
         return EXIT_BAD_INPUT
     except AssistError as exc:

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,7 @@ class LatencyLog:
     """An event sink that appends latency records; use one per call."""
 
     def __init__(self, folder: str | Path, operator: str, call_id: str, model: str,
-                 day: date | None = None) -> None:
+                 day: date | None = None, started: float | None = None) -> None:
         operator = _SAFE.sub("_", operator).strip("._-") or "operator"
         self.path = Path(folder).expanduser() / f"{(day or date.today()).isoformat()}" \
             f"_{operator}.jsonl"
@@ -49,6 +50,8 @@ class LatencyLog:
         except OSError as exc:
             raise ConfigError(f"latency log: cannot write {self.path}: {exc.strerror}") from exc
         self._lock = threading.Lock()
+        # wall-clock seconds at engine time 0: each record's `ts` (for date ranges)
+        self.started = time.time() if started is None else started
         self._common = {"call": call_id, "operator": operator, "model": model,
                         "version": __version__}
         # an utterance's record waits for its extraction and matching stamps
@@ -79,6 +82,7 @@ class LatencyLog:
             record["stages"].update(extracted=round(event.extracted, 3),
                                     matched=round(event.matched, 3))
             record["rtf"] = round(event.rtf, 3)
+            record["ts"] = round(self.started + record["end"], 3)
         elif isinstance(event, SuggestionShown | SuggestionDropped):
             shown = isinstance(event, SuggestionShown)
             record = {"kind": "card", "rule": event.rule_id, "rule_kind": event.kind,
@@ -86,7 +90,8 @@ class LatencyLog:
                       "outcome": "shown" if shown else "dropped",
                       "reason": None if isinstance(event, SuggestionShown) else event.reason,
                       "evidence_end": round(event.evidence_end, 3),
-                      "decided": round(event.at, 3), "age": round(event.age, 3)}
+                      "decided": round(event.at, 3), "age": round(event.age, 3),
+                      "ts": round(self.started + event.at, 3)}
         if record is not None:
             self._write({**self._common, **record})
 
@@ -105,7 +110,7 @@ class LatencyLog:
         with self._lock:
             pending, self._pending = list(self._pending.values()), {}
         for record in pending:  # the call ended before their matching finished
-            self._write({**self._common, **record})
+            self._write({**self._common, **record, "ts": round(self.started + record["end"], 3)})
         with self._lock:
             if self._stream is not None:
                 self._stream.close()

@@ -1,0 +1,122 @@
+"""The latency report at contact-center scale: generated logs of N operators × H hours.
+
+Records follow the latency log's format (utterances with every stage stamp, card
+decisions), with call lengths, latencies and drop reasons drawn at random; the report (and
+its HTML) over all of them is timed. Generation is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assist.bench.common import rss_mb
+from assist.report import latency_report
+from assist.report_html import render_html
+
+UTTERANCES_PER_MINUTE = 48  # both legs of a busy call, short windows
+CARDS_PER_UTTERANCE = 0.04
+REASONS = ("over_budget", "muted", "snoozed", "cooldown", "duplicate", "capped")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--operators", type=int, default=200)
+    parser.add_argument("--hours", type=float, default=8.0)
+    parser.add_argument("--dir", help="generate into (or reuse) this folder; default: a "
+                                      "temporary one, removed afterwards")
+    parser.add_argument("--runs", type=int, default=3, help="timed report runs (median)")
+
+
+def generate(folder: Path, operators: int, hours: float, seed: int = 7) -> int:
+    """Write one log per operator; the number of records written."""
+    random = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    day_start = time.mktime((2026, 11, 23, 9, 0, 0, 0, 0, -1))
+    total = 0
+    for index in range(operators):
+        operator = f"op{index:03d}"
+        lines: list[str] = []
+        clock = 0.0
+        call = 0
+        slow = random.uniform(0.7, 1.6)  # some operators' machines are slower
+        while clock < hours * 3600:
+            call += 1
+            length = float(random.uniform(120, 900))
+            count = int(length / 60 * UTTERANCES_PER_MINUTE)
+            ends = np.sort(random.uniform(1.0, length, count))
+            windows = random.uniform(0.6, 8.0, count)
+            endpoint = random.uniform(0.09, 0.35, count)
+            queue = random.exponential(0.08, count) * slow
+            asr = windows * random.uniform(0.08, 0.16, count) * slow
+            extract = random.uniform(0.0002, 0.002, count)
+            match = random.uniform(0.0005, 0.004, count)
+            common = (f'"call": "c{index:03d}-{call:04d}", "operator": "{operator}", '
+                      f'"model": "base", "version": "0.1.0"')
+            for end, window, e, q, a, x, m in zip(ends, windows, endpoint, queue, asr,
+                                                  extract, match, strict=True):
+                endpointed = end + e
+                asr_start = endpointed + q
+                asr_end = asr_start + a
+                latency = asr_end - end
+                speaker = "operator" if random.random() < 0.5 else "customer"
+                lines.append(
+                    f'{{{common}, "kind": "utterance", "speaker": "{speaker}", '
+                    f'"start": {end - window:.3f}, "end": {end:.3f}, "window_s": {window:.3f}, '
+                    f'"window": "silence", "language": "en", "stages": {{"captured": {end:.3f}, '
+                    f'"endpointed": {endpointed:.3f}, "asr_start": {asr_start:.3f}, '
+                    f'"asr_end": {asr_end:.3f}, "emitted": {asr_end:.3f}, '
+                    f'"extracted": {asr_end + x:.3f}, "matched": {asr_end + x + m:.3f}}}, '
+                    f'"latency": {latency:.3f}, "rtf": 0.12, '
+                    f'"ts": {day_start + clock + end:.3f}}}\n')
+                if random.random() < CARDS_PER_UTTERANCE:
+                    age = latency + x + m
+                    shown = age <= 3.0 and random.random() < 0.7
+                    reason = "null" if shown else json.dumps(
+                        "over_budget" if age > 3.0 else REASONS[int(random.integers(1, 6))])
+                    lines.append(
+                        f'{{{common}, "kind": "card", "rule": "rule-{int(random.integers(40))}", '
+                        f'"rule_kind": "phrase", "speaker": "{speaker}", '
+                        f'"outcome": "{"shown" if shown else "dropped"}", "reason": {reason}, '
+                        f'"evidence_end": {end:.3f}, "decided": {end + age:.3f}, '
+                        f'"age": {age:.3f}, "ts": {day_start + clock + end + age:.3f}}}\n')
+            clock += length + float(random.uniform(5, 60))
+        (folder / f"2026-11-23_{operator}.jsonl").write_text("".join(lines), encoding="utf-8")
+        total += len(lines)
+    return total
+
+
+def run(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(args.dir) if args.dir else Path(scratch) / "logs"
+        if folder.is_dir() and any(folder.glob("*.jsonl")):
+            records = sum(path.read_bytes().count(b"\n") for path in folder.glob("*.jsonl"))
+            print(f"reusing {folder}: {records} records")
+        else:
+            begin = time.perf_counter()
+            records = generate(folder, args.operators, args.hours)
+            print(f"generated {records} records for {args.operators} operators x "
+                  f"{args.hours:g} h in {time.perf_counter() - begin:.1f} s")
+        size = sum(path.stat().st_size for path in folder.glob("*.jsonl")) / 1e6
+        timings = []
+        for index in range(args.runs):
+            begin = time.perf_counter()
+            report = latency_report([folder])
+            page = render_html(report)
+            timings.append(time.perf_counter() - begin)
+            print(f"run {index + 1}: report + HTML in {timings[-1]:.1f} s "
+                  f"({report.utterances} utterances, {report.cards} cards, "
+                  f"{len(page) / 1e3:.0f} kB HTML)", flush=True)
+        end_to_end = next(row for row in report.stages if row["stage"] == "end_to_end")
+        print(json.dumps({
+            "bench": "report", "operators": args.operators, "hours": args.hours,
+            "records": records, "size_mb": round(size), "runs": len(timings),
+            "report_s_median": round(float(np.median(timings)), 2),
+            "report_s_max": round(max(timings), 2), "target_s": 30,
+            "met": max(timings) <= 30, "cpus": os.cpu_count(), "rss_mb": round(rss_mb()),
+            "end_to_end_p95": end_to_end["p95"]}))

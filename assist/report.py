@@ -1,0 +1,226 @@
+"""The supervisors' latency report over latency logs, aggregated by DuckDB.
+
+Per stage and end to end; per operator, rule and model; card drops by reason; latency by
+minute of call. Percentiles are linear-interpolated (DuckDB's `quantile_cont`, numpy's
+default). A torn last line (a crash while writing) is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assist.errors import AssistError
+
+log = logging.getLogger(__name__)
+
+# stage name → its duration in seconds, from the utterance record's stage stamps
+STAGES: dict[str, str] = {
+    "endpointing": "stages.endpointed - \"end\"",
+    "queue": "stages.asr_start - stages.endpointed",
+    "asr": "stages.asr_end - stages.asr_start",
+    "emit": "stages.emitted - stages.asr_end",
+    "extract": "stages.extracted - stages.emitted",
+    "match": "stages.matched - stages.extracted",
+    "end_to_end": "latency",
+}
+QUANTILES = (0.5, 0.95, 0.99)
+
+_COLUMNS = {
+    "kind": "VARCHAR", "call": "VARCHAR", "operator": "VARCHAR", "model": "VARCHAR",
+    "version": "VARCHAR", "speaker": "VARCHAR", "start": "DOUBLE", "end": "DOUBLE",
+    "window_s": "DOUBLE", "latency": "DOUBLE", "rtf": "DOUBLE", "ts": "DOUBLE",
+    "stages": "STRUCT(captured DOUBLE, endpointed DOUBLE, asr_start DOUBLE, asr_end DOUBLE, "
+              "emitted DOUBLE, extracted DOUBLE, matched DOUBLE)",
+    "rule": "VARCHAR", "outcome": "VARCHAR", "reason": "VARCHAR", "evidence_end": "DOUBLE",
+    "decided": "DOUBLE", "age": "DOUBLE",
+}
+
+
+@dataclass
+class Report:
+    """Tables as lists of row dicts, ready to print, serialise or plot."""
+
+    files: int
+    utterances: int
+    cards: int
+    stages: list[dict[str, Any]]
+    operators: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+    models: list[dict[str, Any]]
+    drops: list[dict[str, Any]]
+    minutes: list[dict[str, Any]]
+    histogram: list[dict[str, Any]]
+    operator_spread: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def log_files(names: Sequence[str | Path]) -> list[Path]:
+    """Files given, and the *.jsonl in folders given."""
+    paths: list[Path] = []
+    for name in names:
+        path = Path(name).expanduser()
+        if path.is_dir():
+            paths += sorted(path.glob("*.jsonl"))
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise AssistError(f"no such log file or folder: {name}")
+    if not paths:
+        raise AssistError("no latency logs (*.jsonl) found")
+    return paths
+
+
+def torn_lines(paths: Sequence[Path]) -> list[str]:
+    """Warnings for files whose last line is unfinished (a crash while writing)."""
+    warnings = []
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(0, 2)
+                if handle.tell() == 0:
+                    continue
+                handle.seek(-1, 2)
+                if handle.read(1) != b"\n":
+                    warnings.append(f"{path}: torn last line skipped (a crash while writing?)")
+        except OSError as exc:
+            warnings.append(f"{path}: cannot read: {exc.strerror}")
+    return warnings
+
+
+def parse_time(value: str | None) -> float | None:
+    """An ISO date or date-time (local time) as epoch seconds."""
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError as exc:
+        raise AssistError(f"expected a date like 2026-11-23 or 2026-11-23T14:00, got "
+                          f"{value!r}") from exc
+
+
+def latency_report(names: Sequence[str | Path], since: str | None = None,
+                   until: str | None = None, operator: str | None = None,
+                   rule: str | None = None, threads: int | None = None) -> Report:
+    try:
+        import duckdb
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise AssistError("the report needs DuckDB: pip install duckdb") from exc
+    paths = log_files(names)
+    warnings = torn_lines(paths)
+    for warning in warnings:
+        log.warning("%s", warning)
+    connection = duckdb.connect()
+    if threads:
+        connection.execute(f"SET threads = {int(threads)}")
+    columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in _COLUMNS.items()) + "}"
+    conditions = ["true"]
+    parameters: list[Any] = [[str(path) for path in paths]]
+    begin, end = parse_time(since), parse_time(until)
+    if begin is not None:
+        conditions.append("ts >= ?")
+        parameters.append(begin)
+    if end is not None:
+        conditions.append("ts < ?")
+        parameters.append(end)
+    if operator:
+        conditions.append("operator = ?")
+        parameters.append(operator)
+    connection.execute(
+        f"CREATE TEMP TABLE records AS SELECT * FROM read_json(?, format='newline_delimited', "
+        f"columns={columns}, ignore_errors=true) WHERE {' AND '.join(conditions)}",
+        parameters)
+    rule_filter = "AND rule = ?" if rule else ""
+    rule_parameters = [rule] if rule else []
+    connection.execute(
+        "CREATE TEMP VIEW utterances AS SELECT * FROM records WHERE kind = 'utterance'")
+    connection.execute(
+        f"CREATE TEMP TABLE cards AS SELECT * FROM records WHERE kind = 'card' {rule_filter}",
+        rule_parameters)
+
+    def table(sql: str) -> list[dict[str, Any]]:
+        cursor = connection.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return [{name: _clean(value) for name, value in zip(names, row, strict=True)}
+                for row in cursor.fetchall()]
+
+    def quantiles(expression: str) -> str:
+        return ", ".join(f"quantile_cont({expression}, {q}) AS p{int(q * 100)}"
+                         for q in QUANTILES)
+
+    stages = []
+    for name, expression in STAGES.items():
+        row = table(f"SELECT count({expression}) AS n, {quantiles(expression)}, "
+                    f"max({expression}) AS max FROM utterances")[0]
+        stages.append({"stage": name, **row})
+    card_age = table(f"SELECT count(*) AS n, {quantiles('age')}, max(age) AS max FROM cards "
+                     "WHERE outcome = 'shown'")[0]
+    stages.append({"stage": "card_shown_age", **card_age})
+    operators = table(f"SELECT operator, count(*) AS n, count(DISTINCT call) AS calls, "
+                      f"{quantiles('latency')}, max(latency) AS max FROM utterances "
+                      "GROUP BY operator ORDER BY operator")
+    models = table(f"SELECT model, count(*) AS n, {quantiles('latency')}, avg(rtf) AS rtf "
+                   "FROM utterances GROUP BY model ORDER BY model")
+    rules = table(f"SELECT rule, count(*) FILTER (outcome = 'shown') AS shown, "
+                  "count(*) FILTER (outcome = 'dropped') AS dropped, "
+                  "count(*) FILTER (reason = 'over_budget') AS over_budget, "
+                  f"{quantiles('age')} FROM cards GROUP BY rule ORDER BY rule")
+    drops = table("SELECT coalesce(reason, 'shown') AS outcome, count(*) AS n, "
+                  "round(count(*) / sum(count(*)) OVER (), 4) AS share FROM cards "
+                  "GROUP BY 1 ORDER BY n DESC")
+    minutes = table(f"SELECT CAST(floor(\"end\" / 60) AS INTEGER) AS minute, count(*) AS n, "
+                    f"{quantiles('latency')} FROM utterances GROUP BY 1 ORDER BY 1")
+    histogram = table("SELECT round(floor(latency * 10) / 10, 1) AS bin, count(*) AS n "
+                      "FROM utterances WHERE latency IS NOT NULL GROUP BY 1 ORDER BY 1")
+    spread = table("SELECT operator, count(*) AS n, quantile_cont(latency, 0.05) AS p5, "
+                   "quantile_cont(latency, 0.25) AS p25, quantile_cont(latency, 0.5) AS p50, "
+                   "quantile_cont(latency, 0.75) AS p75, quantile_cont(latency, 0.95) AS p95 "
+                   "FROM utterances GROUP BY operator ORDER BY p50 DESC LIMIT 40")
+    counts = table("SELECT count(*) FILTER (kind = 'utterance') AS u, "
+                   "count(*) FILTER (kind = 'card') AS c FROM records")[0]
+    connection.close()
+    return Report(len(paths), int(counts["u"] or 0), int(counts["c"] or 0), stages, operators,
+                  rules, models, drops, minutes, histogram, spread, warnings)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if value != value else round(value, 4)
+    return value
+
+
+def render_text(report: Report) -> str:
+    """The report's tables as plain text."""
+    parts = [f"{report.files} log files, {report.utterances} utterances, {report.cards} card "
+             "decisions"]
+    for title, rows in (("Stages (seconds)", report.stages), ("Operators", report.operators),
+                        ("Models", report.models), ("Rules", report.rules),
+                        ("Cards by outcome", report.drops),
+                        ("End-to-end latency by minute of call", report.minutes)):
+        parts += ["", title, _text_table(rows)]
+    return "\n".join(parts)
+
+
+def _text_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "(none)"
+    names = list(rows[0])
+    cells = [[_cell(row[name]) for name in names] for row in rows]
+    widths = [max(len(name), *(len(line[index]) for line in cells))
+              for index, name in enumerate(names)]
+    lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True))]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+              for line in cells]
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
