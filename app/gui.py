@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 from pathlib import Path
@@ -42,10 +41,7 @@ def build_window(config: EngineConfig, settings: QSettings | None = None,
     bridge.setParent(window)
     window.settings_action.triggered.connect(lambda: open_settings(window))
     window.rules_action.triggered.connect(lambda: open_rules_editor(window))
-    if importlib.util.find_spec("app.review") is not None:
-        window.review_action.triggered.connect(lambda: open_review(window))
-    else:
-        window.review_action.setVisible(False)
+    window.review_action.triggered.connect(lambda: open_review(window))
     return window
 
 

@@ -51,6 +51,8 @@ from assist.events import (
     event_to_dict,
 )
 from assist.latency_log import LatencyLog
+from assist.report import Report, latency_report
+from assist.report_html import render_html, report_plots
 from assist.rules.backtest import backtest, load_call, rows
 from assist.rules.loader import parse_rules
 
@@ -87,6 +89,7 @@ __all__ = [
     "LiveSource",
     "ModelLoadError",
     "ReadbackChecked",
+    "Report",
     "RuleError",
     "RulesLoaded",
     "StageTimes",
@@ -101,13 +104,16 @@ __all__ = [
     "delete_calls",
     "dump_config",
     "event_to_dict",
+    "latency_report",
     "list_devices",
     "load_call",
     "load_config",
     "load_config_text",
     "parse_rules",
     "purge_calls",
+    "render_html",
     "replace_config",
+    "report_plots",
     "rows",
     "save_config",
     "saved_calls",

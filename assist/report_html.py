@@ -123,6 +123,12 @@ def operators_svg(rows: list[dict[str, Any]]) -> str:
             f'font-family="sans-serif">{"".join(body)}</svg></figure>')
 
 
+def report_plots(report: Report) -> list[str]:
+    """The report's plots as <figure> HTML holding one SVG each."""
+    return [histogram_svg(report.histogram), over_time_svg(report.minutes),
+            operators_svg(report.operator_spread)]
+
+
 def _table(title: str, rows: list[dict[str, Any]]) -> str:
     if not rows:
         return f"<h2>{html.escape(title)}</h2><p>None.</p>"
@@ -149,9 +155,7 @@ figure {{ margin: 12px 0 24px; }} figcaption {{ font-weight: 600; margin-bottom:
 <p>{html.escape(scope)} {report.files} log files, {report.utterances} utterances,
 {report.cards} card decisions. Made {made}. Seconds throughout.</p>
 {warnings}
-{histogram_svg(report.histogram)}
-{over_time_svg(report.minutes)}
-{operators_svg(report.operator_spread)}
+{"".join(report_plots(report))}
 {_table("Stages", report.stages)}
 {_table("Operators", report.operators)}
 {_table("Models", report.models)}

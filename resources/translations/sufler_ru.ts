@@ -3,42 +3,42 @@
 <context>
     <name>EntityCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="150" />
+        <location filename="../../app/widgets.py" line="148" />
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="150" />
+        <location filename="../../app/widgets.py" line="148" />
         <source>Address</source>
         <translation>Адрес</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="151" />
+        <location filename="../../app/widgets.py" line="149" />
         <source>customer</source>
         <translation>клиент</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="151" />
+        <location filename="../../app/widgets.py" line="149" />
         <source>operator</source>
         <translation>оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="154" />
+        <location filename="../../app/widgets.py" line="152" />
         <source>Copy</source>
         <translation>Копировать</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="166" />
+        <location filename="../../app/widgets.py" line="164" />
         <source>not read back yet</source>
         <translation>ещё не повторён</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="185" />
+        <location filename="../../app/widgets.py" line="183" />
         <source>confirmed by read-back</source>
         <translation>подтверждён повтором</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="190" />
+        <location filename="../../app/widgets.py" line="188" />
         <source>read-back differs: {0}</source>
         <translation>повтор расходится: {0}</translation>
     </message>
@@ -46,27 +46,27 @@
 <context>
     <name>HintCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="208" />
+        <location filename="../../app/widgets.py" line="206" />
         <source>Copy the text</source>
         <translation>Копировать текст</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="209" />
+        <location filename="../../app/widgets.py" line="207" />
         <source>Helpful</source>
         <translation>Полезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="210" />
+        <location filename="../../app/widgets.py" line="208" />
         <source>Not helpful</source>
         <translation>Бесполезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="211" />
+        <location filename="../../app/widgets.py" line="209" />
         <source>Not this call: mute this hint until the call ends</source>
         <translation>Не в этом звонке: скрыть эту подсказку до конца звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="213" />
+        <location filename="../../app/widgets.py" line="211" />
         <source>Dismiss</source>
         <translation>Закрыть</translation>
     </message>
@@ -74,153 +74,153 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window.py" line="73" />
+        <location filename="../../app/window.py" line="72" />
         <location filename="../../app/window.py" line="471" />
         <source>Sufler</source>
         <translation>Суфлёр</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="93" />
+        <location filename="../../app/window.py" line="92" />
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="96" />
-        <location filename="../../app/window.py" line="299" />
+        <location filename="../../app/window.py" line="95" />
+        <location filename="../../app/window.py" line="298" />
         <source>Start call</source>
         <translation>Начать звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="102" />
-        <location filename="../../app/window.py" line="322" />
+        <location filename="../../app/window.py" line="101" />
+        <location filename="../../app/window.py" line="321" />
         <source>Mute hints</source>
         <translation>Без подсказок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="106" />
+        <location filename="../../app/window.py" line="105" />
         <source>Mute hints (Ctrl+M): no cards until unmuted</source>
         <translation>Выключить подсказки (Ctrl+M): ни одной карточки, пока не включите снова</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="112" />
-        <location filename="../../app/window.py" line="121" />
+        <location filename="../../app/window.py" line="111" />
+        <location filename="../../app/window.py" line="120" />
         <source>Snooze</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="114" />
+        <location filename="../../app/window.py" line="113" />
         <source>Snooze for {0} min</source>
         <translation>Пауза на {0} мин</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="117" />
+        <location filename="../../app/window.py" line="116" />
         <source>End snooze</source>
         <translation>Снять паузу</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="127" />
+        <location filename="../../app/window.py" line="126" />
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="129" />
+        <location filename="../../app/window.py" line="128" />
         <source>Play a recording…</source>
         <translation>Воспроизвести запись…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="131" />
+        <location filename="../../app/window.py" line="130" />
         <source>Play the demo call</source>
         <translation>Демо-звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="137" />
+        <location filename="../../app/window.py" line="136" />
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="140" />
+        <location filename="../../app/window.py" line="139" />
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="141" />
+        <location filename="../../app/window.py" line="140" />
         <source>Always on top</source>
         <translation>Поверх всех окон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="144" />
+        <location filename="../../app/window.py" line="143" />
         <source>&amp;Tools</source>
         <translation>&amp;Сервис</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="145" />
+        <location filename="../../app/window.py" line="144" />
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="147" />
+        <location filename="../../app/window.py" line="146" />
         <source>Rules editor (admin)…</source>
         <translation>Редактор правил (админ)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="148" />
+        <location filename="../../app/window.py" line="147" />
         <source>Latency review (supervisor)…</source>
         <translation>Задержки (супервайзер)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="160" />
+        <location filename="../../app/window.py" line="159" />
         <source>🔕 Hints muted — Ctrl+M to unmute</source>
         <translation>🔕 Подсказки выключены — Ctrl+M, чтобы включить</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="190" />
+        <location filename="../../app/window.py" line="189" />
         <source>Press “Start call” (Ctrl+Enter) to listen to the call.
 Hints appear here only while they are still timely.</source>
         <translation>Нажмите «Начать звонок» (Ctrl+Enter), чтобы слушать разговор.
 Подсказки появляются здесь, только пока они своевременны.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="208" />
+        <location filename="../../app/window.py" line="207" />
         <source>Last end-to-end latency: end of speech to text</source>
         <translation>Последняя задержка: от конца фразы до текста</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="209" />
+        <location filename="../../app/window.py" line="208" />
         <source>Operator input level</source>
         <translation>Уровень входа оператора</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="210" />
+        <location filename="../../app/window.py" line="209" />
         <source>Customer input level</source>
         <translation>Уровень входа клиента</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="288" />
+        <location filename="../../app/window.py" line="287" />
         <source>Stop call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="293" />
+        <location filename="../../app/window.py" line="292" />
         <source>Play a recording</source>
         <translation>Воспроизвести запись</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="294" />
+        <location filename="../../app/window.py" line="293" />
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.m4a);;All files (*)</source>
         <translation>Аудио (*.wav *.flac *.mp3 *.ogg *.m4a);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="305" />
+        <location filename="../../app/window.py" line="304" />
         <source>Call failed: {0}</source>
         <translation>Ошибка звонка: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="308" />
+        <location filename="../../app/window.py" line="307" />
         <source>Call saved: {0}</source>
         <translation>Звонок сохранён: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="322" />
+        <location filename="../../app/window.py" line="321" />
         <source>Unmute hints</source>
         <translation>Включить подсказки</translation>
     </message>
@@ -308,6 +308,100 @@ Hints appear here only while they are still timely.</source>
         <location filename="../../app/window.py" line="471" />
         <source>A call is running. Stop it and quit?</source>
         <translation>Идёт звонок. Завершить его и выйти?</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <location filename="../../app/review.py" line="46" />
+        <source>Latency review</source>
+        <translation>Задержки</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="52" />
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="54" />
+        <source>Only from</source>
+        <translation>Только с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="60" />
+        <source>all operators</source>
+        <translation>все операторы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="61" />
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="71" />
+        <location filename="../../app/review.py" line="110" />
+        <source>Log folder</source>
+        <translation>Папка журналов</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="75" />
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="79" />
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="86" />
+        <source>Plots</source>
+        <translation>Графики</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="88" />
+        <source>Stages</source>
+        <translation>Этапы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="88" />
+        <source>Operators</source>
+        <translation>Операторы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="89" />
+        <source>Rules</source>
+        <translation>Правила</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="89" />
+        <source>Models</source>
+        <translation>Модели</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="90" />
+        <source>Cards by outcome</source>
+        <translation>Карточки по исходу</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="90" />
+        <source>By minute of call</source>
+        <translation>По минутам звонка</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="122" />
+        <source>Reading the logs…</source>
+        <translation>Читаю журналы…</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="138" />
+        <source>No report: {0}</source>
+        <translation>Отчёт не построен: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="142" />
+        <source>{0} log files, {1} utterances, {2} card decisions</source>
+        <translation>Файлов журнала: {0}, фраз: {1}, решений по карточкам: {2}</translation>
     </message>
 </context>
 <context>
@@ -662,7 +756,7 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/gui.py" line="87" />
+        <location filename="../../app/gui.py" line="82" />
         <source>Log: {0}</source>
         <translation>Журнал: {0}</translation>
     </message>

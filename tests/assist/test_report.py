@@ -84,7 +84,7 @@ def test_percentiles_match_numpy(logs: tuple[Path, dict[str, np.ndarray]]) -> No
 
 
 def test_filters(logs: tuple[Path, dict[str, np.ndarray]]) -> None:
-    folder, latencies = logs
+    folder, _ = logs
     only = latency_report([folder], operator="boris")
     assert [row["operator"] for row in only.operators] == ["boris"]
     refund = latency_report([folder], rule="refund")
