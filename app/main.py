@@ -143,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from assist.cli import main as engine_main
 
         return engine_main(["--demo"] + (["-v"] if args.verbose else []))
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("sufler: no display to open the window on (DISPLAY is not set). Run it in a "
+              "desktop session, or `sufler --demo --no-gui` for the JSON Lines.",
+              file=sys.stderr)
+        return 1
     log_path = setup_logging(args.verbose)
     install_crash_handlers()
     try:

@@ -29,3 +29,12 @@ def test_first_start_seeds_rules_beside_the_user_config(tmp_path: Path,
     paths[1].write_text("# edited\n", encoding="utf-8")
     app_config()  # a second start keeps the admin's edits
     assert paths[1].read_text(encoding="utf-8") == "# edited\n"
+
+
+def test_no_display_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent-sufler-test")
+    assert main(["--demo"]) == 1
+    assert "--no-gui" in capsys.readouterr().err
