@@ -97,6 +97,7 @@ class CallSession:
             max_workers=1, thread_name_prefix="sufler-controls")
         self._sinks: list[Callable[[Event], None]] = []
         self._loader: threading.Thread | None = None
+        self._active = threading.Event()
         self._source: AudioSource | None = None
         self.muted = False
         self.call_id = ""
@@ -109,7 +110,9 @@ class CallSession:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """A call is under way: from `start` until its CallEnded is posted (the thread may
+        live a moment longer; a quit must not wait for, or ask about, that)."""
+        return self._active.is_set()
 
     def _engine_for(self, config: EngineConfig) -> Engine:
         if self._engine is None or self._engine.config != config:
@@ -149,6 +152,7 @@ class CallSession:
         if self.running:
             raise RuntimeError("a call is already running")
         self.call_id = uuid.uuid4().hex[:12]
+        self._active.set()
         self._thread = threading.Thread(target=self._run, args=(plan, self.call_id),
                                         name="sufler-call", daemon=True)
         self._thread.start()
@@ -165,7 +169,8 @@ class CallSession:
         """For tests and shutdown: True when no call thread is left running."""
         if self._thread is not None:
             self._thread.join(timeout)
-        return not self.running
+            return not self._thread.is_alive()
+        return True
 
     def _source_for(self, plan: CallPlan) -> tuple[AudioSource, EngineConfig]:
         config = self.config
@@ -224,6 +229,7 @@ class CallSession:
                 except AssistError as exc:
                     error = error or str(exc)
             self._sinks = []
+            self._active.clear()
             self.bridge.post(CallEnded(stats, saved, error))
 
     def _sink(self, event: Event) -> None:

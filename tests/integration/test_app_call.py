@@ -20,6 +20,7 @@ def play(qtbot: QtBot, window: MainWindow) -> object:
     with qtbot.waitSignal(window.bridge.call_ended, timeout=240_000) as ended:
         window.start_call(CallPlan(DEMO_AUDIO, "fast"))
     assert ended.args[0].error is None, ended.args[0].error
+    assert not window.session.running  # a quit now closes without asking
     return ended.args[0]
 
 
