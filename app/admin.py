@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.background import Background
 from assist import (
     AssistError,
     EngineConfig,
@@ -34,6 +33,7 @@ from assist import (
     parse_rules,
     rows,
     saved_calls,
+    write_atomic,
 )
 
 VALIDATE_AFTER_MS = 300
@@ -41,12 +41,6 @@ MAX_BACKTEST_CALLS = 200
 TABLE_COLUMNS = ("rule", "kind", "shown", "per_call", "calls_share", "first_s",
                  "dropped_over_budget", "dropped_muted", "dropped_cooldown",
                  "dropped_duplicate", "dropped_capped", "flag")
-
-
-class _Relay(QObject):
-    """Carries a worker thread's result to the GUI thread."""
-
-    done = Signal(object)
 
 
 class RulesEditor(QMainWindow):
@@ -63,10 +57,8 @@ class RulesEditor(QMainWindow):
         self.paths = list(config.rules.paths(base))
         self.problems: list[Any] = []
         self.rule_count = 0
-        self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="sufler-backtest")
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._show_backtest)
+        self._background = Background("sufler-backtest", self)
+        self._background.done.connect(self._show_backtest)
 
         self.file_box = QComboBox()
         self.file_box.setObjectName("rule-file")
@@ -219,20 +211,16 @@ class RulesEditor(QMainWindow):
         rules_config = self.config.rules
 
         def work() -> object:
-            try:
-                loaded = []
-                for path in calls:
-                    try:
-                        loaded.append(load_call(path))
-                    except AssistError:
-                        continue  # a call with nothing said, or a foreign file
-                result = backtest(loaded, ruleset.rules, rules_config)
-                return (result, rows(result))
-            except Exception as exc:
-                return exc
+            loaded = []
+            for path in calls:
+                try:
+                    loaded.append(load_call(path))
+                except AssistError:
+                    continue  # a call with nothing said, or a foreign file
+            result = backtest(loaded, ruleset.rules, rules_config)
+            return (result, rows(result))
 
-        future = self._pool.submit(work)
-        future.add_done_callback(lambda done: self._relay.done.emit(done.result()))
+        self._background.run(work)
 
     def _show_backtest(self, outcome: object) -> None:
         self.backtest_button.setEnabled(not self.problems)
@@ -263,11 +251,8 @@ class RulesEditor(QMainWindow):
             self.jump_to_line(self.problems[0].line)
             return False
         target = self.path
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(self.editor.toPlainText(), encoding="utf-8")
-            os.replace(temporary, target)
+            write_atomic(target, self.editor.toPlainText())
         except OSError as exc:
             self.status.setText(self.tr("Cannot write {0}: {1}").format(target, exc.strerror))
             return False
@@ -277,5 +262,5 @@ class RulesEditor(QMainWindow):
         return True
 
     def closeEvent(self, event: Any) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._background.shutdown()
         super().closeEvent(event)

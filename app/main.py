@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import logging
 import logging.handlers
 import os
@@ -134,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((arg for arg in args_list if not arg.startswith("-")), None)
-    if first in ENGINE_COMMANDS or (args_list and args_list[0] in ENGINE_COMMANDS):
+    if first in ENGINE_COMMANDS:
         from assist.cli import main as engine_main
 
         return engine_main(args_list)
@@ -178,10 +177,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def print_json(record: dict[str, object]) -> None:
-    print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QDate, QObject, Signal
+from PySide6.QtCore import QByteArray, QDate
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,15 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assist import AssistError, latency_report, report_plots
+from app.background import Background
+from assist import format_cell, latency_report, report_plots
 
 TABLES = (("stages", "Stages"), ("operators", "Operators"), ("rules", "Rules"),
           ("models", "Models"), ("drops", "Cards by outcome"),
           ("minutes", "By minute of call"))
-
-
-class _Relay(QObject):
-    done = Signal(object)
 
 
 class ReviewWindow(QMainWindow):
@@ -44,10 +40,8 @@ class ReviewWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("review")
         self.setWindowTitle(self.tr("Latency review"))
-        self._pool = concurrent.futures.ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="sufler-report")
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._show)
+        self._background = Background("sufler-report", self)
+        self._background.done.connect(self._show)
         self.folder = QLineEdit(str(folder))
         browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._browse)
@@ -121,16 +115,7 @@ class ReviewWindow(QMainWindow):
         self.run_button.setEnabled(False)
         self.summary.setText(self.tr("Reading the logs…"))
 
-        def work() -> object:
-            try:
-                return latency_report([folder], since, until, operator)
-            except AssistError as exc:
-                return exc
-            except Exception as exc:
-                return exc
-
-        future = self._pool.submit(work)
-        future.add_done_callback(lambda done: self._relay.done.emit(done.result()))
+        self._background.run(lambda: latency_report([folder], since, until, operator))
 
     def _show(self, outcome: object) -> None:
         self.run_button.setEnabled(True)
@@ -151,10 +136,7 @@ class ReviewWindow(QMainWindow):
             table.setHorizontalHeaderLabels(names)
             for row, record in enumerate(rows):
                 for column, name in enumerate(names):
-                    value = record[name]
-                    text = "-" if value is None else (f"{value:.3f}" if isinstance(value, float)
-                                                      else str(value))
-                    table.setItem(row, column, QTableWidgetItem(text))
+                    table.setItem(row, column, QTableWidgetItem(format_cell(record[name])))
             table.resizeColumnsToContents()
         while self.plots_layout.count():
             item = self.plots_layout.takeAt(0)
@@ -175,5 +157,5 @@ class ReviewWindow(QMainWindow):
         self.plots_layout.addStretch(1)
 
     def closeEvent(self, event: Any) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._background.shutdown()
         super().closeEvent(event)

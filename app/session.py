@@ -181,11 +181,9 @@ class CallSession:
         if not legs:
             raise AssistError("no input devices configured: choose the operator microphone "
                               "and the customer audio in Settings")
-        languages = config.channels.languages
-        if len(languages) != len(speakers):
-            languages = (languages + ("auto",) * len(speakers))[: len(speakers)]
-        if speakers == ("customer",) and len(config.channels.languages) == 2:
-            languages = (config.channels.languages[1],)
+        # each leg keeps the language configured for its speaker
+        by_speaker = dict(zip(config.channels.speakers, config.channels.languages, strict=True))
+        languages = tuple(by_speaker.get(speaker, "auto") for speaker in speakers)
         config = replace_config(config, pace="realtime", **{
             "channels.speakers": speakers, "channels.languages": languages})
         return LiveSource(legs), config

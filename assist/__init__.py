@@ -50,8 +50,9 @@ from assist.events import (
     UtteranceSuppressed,
     event_to_dict,
 )
+from assist.files import write_atomic
 from assist.latency_log import LatencyLog
-from assist.report import Report, latency_report
+from assist.report import Report, format_cell, latency_report
 from assist.report_html import render_html, report_plots
 from assist.rules.backtest import backtest, load_call, rows
 from assist.rules.loader import parse_rules
@@ -104,6 +105,7 @@ __all__ = [
     "delete_calls",
     "dump_config",
     "event_to_dict",
+    "format_cell",
     "latency_report",
     "list_devices",
     "load_call",
@@ -118,4 +120,5 @@ __all__ = [
     "save_config",
     "saved_calls",
     "user_config_path",
+    "write_atomic",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable
@@ -31,6 +30,7 @@ from assist.events import (
     SuggestionShown,
     TranscriptUpdated,
 )
+from assist.files import write_atomic
 from assist.rules.evaluator import mask_digits
 from assist.rules.gate import decision_record
 
@@ -195,13 +195,9 @@ class CallRecorder:
         target = self.folder / name
         text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(target.name + ".tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, target)
+            return write_atomic(target, text)
         except OSError as exc:
             raise ConfigError(f"saved calls: cannot write {target}: {exc.strerror}") from exc
-        return target
 
 
 def saved_calls(folder: str | Path) -> list[SavedCallInfo]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_type_hints
 
 from assist.errors import ConfigError
+from assist.files import write_atomic
 
 Pace = Literal["realtime", "fast", "simulated"]
 PACES: tuple[str, ...] = get_args(Pace)
@@ -340,13 +341,9 @@ def save_config(config: EngineConfig, path: str | Path) -> Path:
     text = dump_config(config)
     load_config_text(text, str(target))  # never write what would not load
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        return write_atomic(target, text)
     except OSError as exc:
         raise ConfigError(f"{target}: cannot write config: {exc.strerror}") from exc
-    return target
 
 
 def load_config_text(text: str, path: str = "<config>") -> EngineConfig:

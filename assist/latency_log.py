@@ -70,7 +70,8 @@ class LatencyLog:
                                  "asr_start": round(times.asr_start, 3),
                                  "asr_end": round(times.asr_end, 3),
                                  "emitted": round(times.emitted, 3)},
-                      "latency": round(event.latency, 3)}
+                      "latency": round(event.latency, 3),
+                      "ts": round(self.started + event.end, 3)}
             with self._lock:
                 self._pending[event.utterance_id] = record
             return
@@ -82,7 +83,6 @@ class LatencyLog:
             record["stages"].update(extracted=round(event.extracted, 3),
                                     matched=round(event.matched, 3))
             record["rtf"] = round(event.rtf, 3)
-            record["ts"] = round(self.started + record["end"], 3)
         elif isinstance(event, SuggestionShown | SuggestionDropped):
             shown = isinstance(event, SuggestionShown)
             record = {"kind": "card", "rule": event.rule_id, "rule_kind": event.kind,
@@ -110,7 +110,7 @@ class LatencyLog:
         with self._lock:
             pending, self._pending = list(self._pending.values()), {}
         for record in pending:  # the call ended before their matching finished
-            self._write({**self._common, **record, "ts": round(self.started + record["end"], 3)})
+            self._write({**self._common, **record})
         with self._lock:
             if self._stream is not None:
                 self._stream.close()

@@ -209,7 +209,7 @@ def _text_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "(none)"
     names = list(rows[0])
-    cells = [[_cell(row[name]) for name in names] for row in rows]
+    cells = [[format_cell(row[name]) for name in names] for row in rows]
     widths = [max(len(name), *(len(line[index]) for line in cells))
               for index, name in enumerate(names)]
     lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True))]
@@ -218,7 +218,8 @@ def _text_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _cell(value: Any) -> str:
+def format_cell(value: Any) -> str:
+    """A report value as table text: "-" for none, floats to the millisecond."""
     if value is None:
         return "-"
     if isinstance(value, float):

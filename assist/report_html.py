@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 from typing import Any
 
-from assist.report import Report, _cell
+from assist.report import Report, format_cell
 
 WIDTH, HEIGHT, PAD = 760, 260, 60
 
@@ -133,7 +133,7 @@ def _table(title: str, rows: list[dict[str, Any]]) -> str:
     if not rows:
         return f"<h2>{html.escape(title)}</h2><p>None.</p>"
     head = "".join(f"<th>{html.escape(name)}</th>" for name in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(value))}</td>"
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(value))}</td>"
                                     for value in row.values()) + "</tr>" for row in rows)
     return f"<h2>{html.escape(title)}</h2><table><tr>{head}</tr>{body}</table>"
 
