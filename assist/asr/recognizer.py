@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assist.asr.models import ResolvedModel, resolve_model
-from assist.config import AsrConfig
+from assist.config import LANGUAGE_AUTO, AsrConfig
 from assist.errors import ModelLoadError
 from assist.vad import SAMPLE_RATE, Audio
 
@@ -24,6 +24,7 @@ class Recognition:
     avg_logprob: float
     no_speech_prob: float
     compression_ratio: float
+    language_prob: float = 1.0  # below 1 when the language was detected on this window
 
 
 class Recognizer(Protocol):
@@ -35,9 +36,9 @@ class Recognizer(Protocol):
     @property
     def name(self) -> str: ...
 
-    def detect_language(self, audio: Audio, candidates: tuple[str, ...]) -> tuple[str, float]: ...
-
-    def recognize(self, audio: Audio, language: str) -> Recognition: ...
+    def recognize(self, audio: Audio, language: str) -> Recognition:
+        """Text of `audio` in `language`; `LANGUAGE_AUTO` detects it on the same window."""
+        ...
 
 
 def default_threads() -> int:
@@ -74,8 +75,30 @@ class WhisperRecognizer:
                 "reinstall the model package"
             )
         self._multilingual = actual
+        self._options = self._decoding_options()
         log.info("loaded model %s (%s) from %s", config.model, self.resolved.source,
                  self.resolved.location)
+
+    def _decoding_options(self) -> Any:
+        """faster-whisper's TranscriptionOptions for our settings, as its `transcribe`
+        builds them (it returns them lazily: no decoding happens here)."""
+        config = self._config
+        _, info = self._model.transcribe(
+            np.zeros(SAMPLE_RATE // 10, dtype=np.float32),
+            language="en",
+            task="transcribe",  # a fixed language is transcribed, never translated
+            beam_size=config.beam_size,
+            best_of=config.beam_size,
+            temperature=list(config.temperatures),
+            condition_on_previous_text=False,  # no text carried between windows
+            without_timestamps=True,
+            vad_filter=False,
+            no_speech_threshold=None,  # our guards judge no-speech and log-probability
+            log_prob_threshold=None,
+            initial_prompt=config.prompt or None,
+            hotwords=config.hotwords or None,
+        )
+        return info.transcription_options
 
     @property
     def multilingual(self) -> bool:
@@ -99,46 +122,49 @@ class WhisperRecognizer:
         )
         return " ".join(segment.text.strip() for segment in segments)
 
-    def detect_language(self, audio: Audio, candidates: tuple[str, ...]) -> tuple[str, float]:
-        """The most likely language among `candidates` and its share of their probability."""
-        if not self._multilingual:
-            return "en", 1.0
-        _, _, all_probs = self._model.detect_language(audio=audio)
-        scores = {lang: prob for lang, prob in all_probs if not candidates or lang in candidates}
-        if not scores:
-            return all_probs[0][0], float(all_probs[0][1])
-        best = max(scores, key=lambda lang: scores[lang])
-        total = sum(scores.values()) or 1.0
-        return best, float(scores[best] / total)
+    def _pick_language(self, probs: list[tuple[str, float]]) -> tuple[str, float]:
+        """The most likely of the configured languages and its share of their probability."""
+        scores = {token[2:-2]: float(prob) for token, prob in probs}
+        candidates = self._config.auto_languages
+        allowed = {lang: prob for lang, prob in scores.items() if lang in candidates}
+        if not allowed:  # no candidate configured (or none known to the model)
+            best = max(scores, key=lambda lang: scores[lang])
+            return best, scores[best]
+        best = max(allowed, key=lambda lang: allowed[lang])
+        return best, allowed[best] / (sum(allowed.values()) or 1.0)
 
     def recognize(self, audio: Audio, language: str) -> Recognition:
+        """One encoder pass per window: the language (when "auto") is read from the same
+        encoder output the text is decoded from, so detection costs one decoder step."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_compression_ratio
 
-        config = self._config
-        options: dict[str, Any] = {
-            "language": language if self._multilingual else "en",
-            "task": "transcribe",  # a fixed language is transcribed, never translated
-            "beam_size": config.beam_size,
-            "best_of": config.beam_size,
-            "temperature": list(config.temperatures),
-            "condition_on_previous_text": False,
-            "without_timestamps": True,
-            "vad_filter": False,
-            "no_speech_threshold": None,
-            "log_prob_threshold": None,
-            "initial_prompt": config.prompt or None,
-            "hotwords": config.hotwords or None,
-        }
-        segments, _info = self._model.transcribe(np.asarray(audio, dtype=np.float32), **options)
+        model = self._model
+        features = model.feature_extractor(np.asarray(audio, dtype=np.float32))
+        content = features.shape[-1] - 1  # as faster-whisper's own segment loop counts
+        first = features[:, : min(content, model.feature_extractor.nb_max_frames)]
+        encoder_output = model.encode(pad_or_trim(first))
+        language_prob = 1.0
+        if not self._multilingual:
+            language = "en"
+        elif language == LANGUAGE_AUTO:
+            language, language_prob = self._pick_language(
+                model.model.detect_language(encoder_output)[0]
+            )
+        tokenizer = Tokenizer(model.hf_tokenizer, self._multilingual, task="transcribe",
+                              language=language)
+        segments = model.generate_segments(features, tokenizer, self._options, False,
+                                           encoder_output)
         parts = list(segments)  # the generator does the decoding: consume it here
         text = " ".join(part.text.strip() for part in parts).strip()
         if not parts:
-            return Recognition("", options["language"], 0.0, 1.0, 0.0)
+            return Recognition("", language, 0.0, 1.0, 0.0, language_prob)
         weights = [max(1, len(part.tokens)) for part in parts]
         avg_logprob = float(np.average([p.avg_logprob for p in parts], weights=weights))
         no_speech = float(max(p.no_speech_prob for p in parts))
         ratio = get_compression_ratio(text) if text else 0.0
-        return Recognition(text, options["language"], avg_logprob, no_speech, float(ratio))
+        return Recognition(text, language, avg_logprob, no_speech, float(ratio), language_prob)
 
     def warm_up(self) -> None:
         """One short decode so the first real window does not pay for lazy initialisation."""

@@ -43,19 +43,21 @@ class LanguageState:
             if lang != LANGUAGE_AUTO
         }
         self._locked: dict[int, str] = {}
-        self._candidates = config.asr.auto_languages
 
-    def language_for(self, window: Window, recognizer: Recognizer) -> str:
+    def language_for(self, channel: int) -> str:
+        """The channel's fixed or locked language, else `LANGUAGE_AUTO` (detect it)."""
+        return self._fixed.get(channel) or self._locked.get(channel) or LANGUAGE_AUTO
+
+    def observe(self, window: Window, recognition: Recognition) -> None:
+        """Keep a detected language once it was clear on enough speech."""
         channel = window.channel
-        if channel in self._fixed:
-            return self._fixed[channel]
-        if channel in self._locked:
-            return self._locked[channel]
-        language, prob = recognizer.detect_language(window.audio, self._candidates)
-        if prob >= LANGUAGE_LOCK_PROB and window.speech_s >= LANGUAGE_LOCK_SPEECH_S:
-            self._locked[channel] = language
-            log.info("channel %d language locked to %s (p=%.2f)", channel, language, prob)
-        return language
+        if channel in self._fixed or channel in self._locked:
+            return
+        if (recognition.language_prob >= LANGUAGE_LOCK_PROB
+                and window.speech_s >= LANGUAGE_LOCK_SPEECH_S):
+            self._locked[channel] = recognition.language
+            log.info("channel %d language locked to %s (p=%.2f)", channel,
+                     recognition.language, recognition.language_prob)
 
 
 class AsrWorker:
@@ -98,8 +100,9 @@ class AsrWorker:
         started = self._clock()
         begin = time.perf_counter()
         try:
-            language = self.languages.language_for(window, self._recognizer)
+            language = self.languages.language_for(window.channel)
             recognition = self._recognizer.recognize(window.audio, language)
+            self.languages.observe(window, recognition)
             verdict = judge(
                 recognition.text,
                 recognition.avg_logprob,

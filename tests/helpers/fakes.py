@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assist.asr.recognizer import Recognition
+from assist.config import LANGUAGE_AUTO
 from assist.vad import SAMPLE_RATE, Audio
 
 
@@ -43,16 +44,13 @@ class ScriptedRecognizer:
     def name(self) -> str:
         return "scripted"
 
-    def detect_language(self, audio: Audio, candidates: tuple[str, ...]) -> tuple[str, float]:
-        return "en", 1.0
-
     def recognize(self, audio: Audio, language: str) -> Recognition:
         duration = len(audio) / SAMPLE_RATE
         self.calls.append(duration)
         if self.compute_s:
             time.sleep(self.compute_s)
         text = self.text if self.text is not None else f"speech of {duration:.2f} seconds"
-        return Recognition(text, language, -0.2, 0.01, 1.2)
+        return Recognition(text, "en" if language == LANGUAGE_AUTO else language, -0.2, 0.01, 1.2)
 
 
 def tone(seconds: float, level: float = 0.3, freq: float = 220.0) -> Audio:
