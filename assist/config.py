@@ -51,14 +51,14 @@ class EndpointConfig:
     """Per-channel voice activity endpointing and window limits."""
 
     vad_threshold: float = 0.5
-    min_silence_ms: int = 300
+    min_silence_ms: int = 500
     early_silence_ms: int = 96
     soft_max_s: float = 6.0
     soft_silence_ms: int = 120
     max_window_s: float = 12.0
     cut_search_s: float = 3.0
     min_speech_ms: int = 200
-    pad_ms: int = 160
+    pad_ms: int = 400
 
 
 @dataclass(frozen=True)

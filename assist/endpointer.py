@@ -117,12 +117,16 @@ class Endpointer:
         """Close the window in progress at the end of the stream."""
         if not self._in_speech:
             return []
-        results: list[Endpointed] = self._retract()
+        if self._tentative_sent:
+            # No speech since the tentative window (speech would have retracted it): the
+            # stream ended inside its silence, so confirm it instead of decoding it again.
+            closed = self._close("flush", now)
+            return [closed] if closed is not None else []
         end = self._buf_start + len(self._buf)
         window = self._emit(self._window_start, end, self._last_voiced_end, "flush", now)
         self._in_speech = False
         self._seq += 1
-        return results + ([window] if window is not None else [])
+        return [window] if window is not None else []
 
     def _retract(self) -> list[Endpointed]:
         if not self._tentative_sent:

@@ -36,7 +36,8 @@ def test_one_utterance_is_one_window_confirming_its_tentative() -> None:
     assert window.seq == tentative[0].seq
     assert np.array_equal(window.audio, tentative[0].audio)
     # The end is confirmed after min_silence; the tentative one came early.
-    assert window.endpointed == pytest.approx(2.5 + 0.3, abs=0.11)
+    min_silence = EndpointConfig().min_silence_ms / 1000
+    assert window.endpointed == pytest.approx(2.5 + min_silence, abs=0.11)
     assert tentative[0].endpointed < window.endpointed
     assert window.captured >= window.end
 
@@ -73,13 +74,23 @@ def test_soft_limit_ends_long_windows_on_a_short_pause() -> None:
     assert [w.reason for w in final] == ["soft_silence", "silence"]
 
 
+def test_a_stream_ending_inside_the_silence_confirms_the_tentative_window() -> None:
+    items = run(np.concatenate([silence(1.0), tone(1.5), silence(0.3)]))  # < min_silence
+    tentative = [i for i in items if isinstance(i, Window) and i.tentative]
+    final = finals(items)
+    assert len(tentative) == 1 and len(final) == 1
+    assert not any(isinstance(i, Retraction) for i in items)  # no second recognition
+    assert final[0].seq == tentative[0].seq and final[0].reason == "flush"
+    assert np.array_equal(final[0].audio, tentative[0].audio)
+
+
 def test_clicks_shorter_than_min_speech_make_no_window() -> None:
     audio = np.concatenate([silence(1.0), tone(0.1), silence(2.0)])
     assert finals(run(audio)) == []
 
 
 def test_block_size_does_not_change_the_windows() -> None:
-    audio = np.concatenate([silence(0.7), tone(2.3), silence(0.5), tone(0.9), silence(1.2)])
+    audio = np.concatenate([silence(0.7), tone(2.3), silence(0.8), tone(0.9), silence(1.2)])
     by_block = [
         [(round(w.start, 3), round(w.end, 3)) for w in finals(run(audio, block=size))]
         for size in (160, 1600, 4096)

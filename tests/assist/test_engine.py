@@ -111,7 +111,8 @@ def test_a_shed_tentative_window_is_still_recognised_once_confirmed() -> None:
 
 
 class DictationRecognizer(ScriptedRecognizer):
-    """The customer (a 2.0 s window) dictates a number; the operator (2.5 s) reads it back."""
+    """The customer (2.0 s of speech) dictates a number; the operator (3.0 s) reads it back.
+    Windows carry the configured padding, so they are told apart by the middle (2.75 s)."""
 
     def __init__(self, readback: str) -> None:
         super().__init__()
@@ -119,13 +120,13 @@ class DictationRecognizer(ScriptedRecognizer):
 
     def recognize(self, audio: np.ndarray, language: str) -> Recognition:
         duration = len(audio) / 16000
-        text = "My number is 415-555-0132." if duration < 2.6 else self.readback
+        text = "My number is 415-555-0132." if duration < 2.75 else self.readback
         return Recognition(text, "en", -0.2, 0.01, 1.2)
 
 
 def readback_call() -> list[np.ndarray]:
-    """Customer speaks at 1-3 s; the operator repeats at 4-6.5 s."""
-    operator = np.concatenate([silence(4.0), tone(2.5), silence(1.5)])
+    """Customer speaks at 1-3 s; the operator repeats at 4-7 s."""
+    operator = np.concatenate([silence(4.0), tone(3.0), silence(1.5)])
     customer = np.concatenate([silence(1.0), tone(2.0), silence(5.0)])
     return [operator, customer]
 
