@@ -183,7 +183,7 @@ class EngineConfig:
     storage: StorageConfig = field(default_factory=StorageConfig)
     pace: Pace = "realtime"
     origin: str = field(default="", compare=False)  # folder of the config file it came from
-    chunk_ms: int = 100
+    chunk_ms: int = 50
 
     def __post_init__(self) -> None:
         if self.pace not in PACES:
