@@ -8,6 +8,8 @@ import pytest
 from assist import ArraySource, Engine, EngineConfig, replace_config
 from assist.asr.backlog import Backlog
 from assist.asr.recognizer import Recognition
+from assist.asr.worker import LanguageState
+from assist.config import LANGUAGE_AUTO
 from assist.endpointer import Window
 from assist.events import (
     BacklogReported,
@@ -186,3 +188,21 @@ def test_levels_follow_each_leg() -> None:
     assert during.speakers == ("operator", "customer")
     assert during.levels[0] == pytest.approx(20 * np.log10(0.3 / np.sqrt(2)), abs=0.5)
     assert during.levels[1] == -90.0
+
+
+def test_auto_language_is_kept_only_once_clear_on_enough_speech() -> None:
+    config = replace_config(EngineConfig(), **{"channels.languages": (LANGUAGE_AUTO, "ru")})
+    state = LanguageState(config)
+
+    def window(speech_s: float) -> Window:
+        return Window(0, tone(speech_s), 0.0, speech_s, speech_s, speech_s, "silence", speech_s)
+
+    assert state.language_for(0) == LANGUAGE_AUTO and state.language_for(1) == "ru"
+    state.observe(window(0.6), Recognition("да", "ru", -0.2, 0.01, 1.0, language_prob=0.99))
+    assert state.language_for(0) == LANGUAGE_AUTO  # too little speech to decide the call
+    state.observe(window(2.0), Recognition("ok", "en", -0.2, 0.01, 1.0, language_prob=0.6))
+    assert state.language_for(0) == LANGUAGE_AUTO  # not sure enough
+    state.observe(window(2.0), Recognition("hello", "en", -0.2, 0.01, 1.0, language_prob=0.95))
+    assert state.language_for(0) == "en"
+    state.observe(window(2.0), Recognition("привет", "ru", -0.2, 0.01, 1.0, language_prob=0.99))
+    assert state.language_for(0) == "en"  # kept for the call
