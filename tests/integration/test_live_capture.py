@@ -60,25 +60,32 @@ def file_mode(shared_audio: Path, model: str) -> dict[str, str]:
             for speaker in ("operator", "customer")}
 
 
+CAPTURES = 3  # one capture's windows can fall differently: a word or two either way
+
+
 def test_both_legs_are_transcribed_like_file_mode(pulse: VirtualDevices, shared_audio: Path,
                                                  base_model: str, tmp_path: Path) -> None:
-    out = tmp_path / "live.jsonl"
-    process = pulse.capture(out, 40.0, base_model)
-    players = [pulse.play(shared_audio / OPERATOR, "operator_mic_sink", 1),
-               pulse.play(shared_audio / CUSTOMER, "customer_out", 2)]
-    finish(process)
-    for player in players:
-        player.wait(timeout=10)
-    said = [r for r in lines(out) if r["type"] == "transcript"]
-    assert {r["speaker"] for r in said} == {"operator", "customer"}
+    live: dict[str, list[float]] = {"operator": [], "customer": []}
+    for run in range(CAPTURES):
+        out = tmp_path / f"live{run}.jsonl"
+        process = pulse.capture(out, 40.0, base_model)
+        players = [pulse.play(shared_audio / OPERATOR, "operator_mic_sink", 1),
+                   pulse.play(shared_audio / CUSTOMER, "customer_out", 2)]
+        finish(process)
+        for player in players:
+            player.wait(timeout=10)
+        said = [r for r in lines(out) if r["type"] == "transcript"]
+        assert {r["speaker"] for r in said} == {"operator", "customer"}
+        for speaker, name in (("operator", OPERATOR), ("customer", CUSTOMER)):
+            text = " ".join(r["text"] for r in said if r["speaker"] == speaker)
+            live[speaker].append(word_errors(reference(shared_audio, name), text).wer)
     file_text = file_mode(shared_audio, base_model)
     for speaker, name in (("operator", OPERATOR), ("customer", CUSTOMER)):
         truth = reference(shared_audio, name)
-        live_wer = word_errors(truth, " ".join(r["text"] for r in said
-                                               if r["speaker"] == speaker)).wer
+        live_wer = float(np.median(live[speaker]))
         file_wer = word_errors(truth, file_text[speaker]).wer
-        print(f"{speaker}: WER live {live_wer:.3f}, file {file_wer:.3f}")
-        # within 10 % relative, plus one word on these short recordings (29 and 73 words)
+        print(f"{speaker}: WER live {live[speaker]} (median {live_wer:.3f}), file {file_wer:.3f}")
+        # the median capture within 10 % relative, plus one word on these short recordings
         assert live_wer <= file_wer * 1.10 + 1 / len(truth.split()) + 1e-9
 
 
