@@ -29,13 +29,24 @@ class AsrConfig:
     model: str = "base"
     device: str = "cpu"
     compute_type: str = "int8"
-    cpu_threads: int = 0
+    cpu_threads: int = 0  # encoder threads; 0 = all cores, at most 4
+    # Greedy decoding of one short window is faster on one thread than on several (thread
+    # hand-offs dominate its small matrix products); a value other than the encoder's loads
+    # the model a second time for decoding. 0 = the encoder's instance and threads.
+    decoder_threads: int = 1
     beam_size: int = 1
     temperatures: tuple[float, ...] = (0.0,)
     prompt: str = ""
     hotwords: str = ""
     # Languages "auto" may pick from; restricting them avoids wild guesses on short windows.
     auto_languages: tuple[str, ...] = ("ru", "en")
+
+    def __post_init__(self) -> None:
+        for name in ("cpu_threads", "decoder_threads"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"asr.{name}: must be 0 (automatic) or more")
+        if self.beam_size < 1:
+            raise ConfigError("asr.beam_size: must be at least 1")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import ctypes
 import logging
 import os
 from dataclasses import dataclass
@@ -45,27 +48,28 @@ def default_threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+def release_freed_memory() -> None:
+    """Hand the heap that model loading freed (float16 weights quantized to int8) back to
+    the system where glibc allows it: about 30-90 MB of resident memory per instance."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: it is reused later
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class WhisperRecognizer:
     """faster-whisper's WhisperModel, transcribing each window on its own."""
 
     def __init__(self, config: AsrConfig, resolved: ResolvedModel | None = None) -> None:
         self._config = config
         self.resolved = resolved or resolve_model(config.model)
-        try:
-            from faster_whisper import WhisperModel
-
-            self._model = WhisperModel(
-                self.resolved.location,
-                device=config.device,
-                compute_type=config.compute_type,
-                cpu_threads=config.cpu_threads or default_threads(),
-                num_workers=1,
-            )
-        except Exception as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ModelLoadError(
-                f"cannot load model {config.model!r} from {self.resolved.location}: {first}"
-            ) from exc
+        threads = config.cpu_threads or default_threads()
+        self._model = self._load(threads)
+        # The encoder pass wants every core; greedy decoding is faster on fewer (see
+        # AsrConfig.decoder_threads), so on CPU it may get an instance of its own.
+        decoder_threads = config.decoder_threads or threads
+        self._decoder = self._model
+        if self._model.model.device == "cpu" and decoder_threads != threads:
+            self._decoder = self._load_decoder(decoder_threads)
+        release_freed_memory()
         actual = bool(self._model.model.is_multilingual)
         expected = self.resolved.multilingual
         if expected is not None and expected != actual:
@@ -78,6 +82,47 @@ class WhisperRecognizer:
         self._options = self._decoding_options()
         log.info("loaded model %s (%s) from %s", config.model, self.resolved.source,
                  self.resolved.location)
+
+    def _load(self, threads: int) -> Any:
+        config = self._config
+        try:
+            from faster_whisper import WhisperModel
+
+            return WhisperModel(
+                self.resolved.location,
+                device=config.device,
+                compute_type=config.compute_type,
+                cpu_threads=threads,
+                num_workers=1,
+            )
+        except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelLoadError(
+                f"cannot load model {config.model!r} from {self.resolved.location}: {first}"
+            ) from exc
+
+    def _load_decoder(self, threads: int) -> Any:
+        """The same WhisperModel wrapper over a second CTranslate2 instance with its own
+        thread count (the wrapper's tokenizer and feature extractor are shared)."""
+        config = self._config
+        try:
+            import ctranslate2
+
+            decoder = copy.copy(self._model)
+            decoder.model = ctranslate2.models.Whisper(
+                self.resolved.location,
+                device="cpu",
+                compute_type=config.compute_type,
+                intra_threads=threads,
+                inter_threads=1,
+            )
+        except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelLoadError(
+                f"cannot load the decoder of {config.model!r} from "
+                f"{self.resolved.location}: {first}"
+            ) from exc
+        return decoder
 
     def _decoding_options(self) -> Any:
         """faster-whisper's TranscriptionOptions for our settings, as its `transcribe`
@@ -113,6 +158,12 @@ class WhisperRecognizer:
         """The underlying faster_whisper.WhisperModel (benchmarks compare against it)."""
         return self._model
 
+    @property
+    def decoder(self) -> Any:
+        """The WhisperModel that decodes: `model` itself, or the same wrapper over a
+        CTranslate2 instance with `decoder_threads` threads."""
+        return self._decoder
+
     def transcribe_offline(self, audio: Audio, language: str | None) -> str:
         """Whole-file transcription with faster-whisper's own defaults and our beam size."""
         segments, _ = self._model.transcribe(
@@ -135,7 +186,8 @@ class WhisperRecognizer:
 
     def recognize(self, audio: Audio, language: str) -> Recognition:
         """One encoder pass per window: the language (when "auto") is read from the same
-        encoder output the text is decoded from, so detection costs one decoder step."""
+        encoder output the text is decoded from, so detection costs one decoder step.
+        The encoder output is a CPU StorageView the decoder instance reads as it is."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_compression_ratio
@@ -150,12 +202,12 @@ class WhisperRecognizer:
             language = "en"
         elif language == LANGUAGE_AUTO:
             language, language_prob = self._pick_language(
-                model.model.detect_language(encoder_output)[0]
+                self._decoder.model.detect_language(encoder_output)[0]
             )
         tokenizer = Tokenizer(model.hf_tokenizer, self._multilingual, task="transcribe",
                               language=language)
-        segments = model.generate_segments(features, tokenizer, self._options, False,
-                                           encoder_output)
+        segments = self._decoder.generate_segments(features, tokenizer, self._options, False,
+                                                   encoder_output)
         parts = list(segments)  # the generator does the decoding: consume it here
         text = " ".join(part.text.strip() for part in parts).strip()
         if not parts:

@@ -37,3 +37,7 @@ def test_syntax_error_and_bad_values(tmp_path: Path) -> None:
         replace_config(EngineConfig(), pace="warp")
     with pytest.raises(ConfigError, match="max_window_s"):
         replace_config(EngineConfig(), **{"endpoint.max_window_s": 40.0})
+    with pytest.raises(ConfigError, match=r"asr\.decoder_threads"):
+        replace_config(EngineConfig(), **{"asr.decoder_threads": -1})
+    with pytest.raises(ConfigError, match=r"asr\.beam_size"):
+        replace_config(EngineConfig(), **{"asr.beam_size": 0})

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, Engine, FileSource, load_config, replace_config
+from assist.asr.recognizer import WhisperRecognizer
+from assist.config import LANGUAGE_AUTO, AsrConfig
 from assist.events import Event, TranscriptUpdated
 from assist.wer import word_errors
 from tests.conftest import reference
@@ -96,6 +98,25 @@ def test_auto_language_locks_per_channel(shared_audio: Path, base_model: str) ->
     finals = [e for e in events if isinstance(e, TranscriptUpdated) and e.final]
     assert {e.language for e in finals if e.speaker == "operator"} == {"en"}
     assert {e.language for e in finals if e.speaker == "customer"} == {"ru"}
+
+
+def test_one_thread_decoder_reads_the_encoders_output_word_for_word(
+        shared_audio: Path, base_model: str) -> None:
+    """The decoder's own instance (one thread, faster for greedy decoding) decodes the
+    output of the all-core encoder: the same words, language and scores as one instance."""
+    audio = FileSource(shared_audio / "en_librivox_sonnets_1-3.16k.wav").arrays[0]
+    single = WhisperRecognizer(AsrConfig(model=base_model, cpu_threads=2, decoder_threads=0))
+    split = WhisperRecognizer(AsrConfig(model=base_model, cpu_threads=2, decoder_threads=1))
+    assert single.decoder is single.model
+    assert split.decoder.model is not split.model.model
+    for start, end in ((2.5, 8.8), (54.5, 55.3), (125.0, 136.8)):
+        window = audio[int(start * 16000): int(end * 16000)]
+        one = single.recognize(window, LANGUAGE_AUTO)
+        two = split.recognize(window, LANGUAGE_AUTO)
+        assert one.text and two.text == one.text
+        assert one.language == two.language == "en"
+        assert two.avg_logprob == pytest.approx(one.avg_logprob, abs=1e-3)
+        assert two.language_prob == pytest.approx(one.language_prob, abs=1e-3)
 
 
 @pytest.mark.parametrize(
