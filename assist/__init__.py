@@ -9,7 +9,7 @@ __version__ = "0.1.0"  # before the imports: modules below read it
 # CTranslate2's OpenMP threads (libgomp, which reads this once when it loads) otherwise
 # spin on the CPU after each parallel region. With the decoder on its own instance, the
 # encoder's threads spun while the decoder ran, and the app's GUI thread missed its ticks:
-# stall max over 50 ms in 14 of 19 demo runs, against 1 of 7 with passive waiting, and
+# stall max over 50 ms in 14 of 19 demo runs, against 2 of 10 with passive waiting, and
 # no measurable cost in latency (bench p50 0.99/1.03 s passive vs 1.04/0.99 s spinning).
 # Set OMP_WAIT_POLICY before starting Python to choose otherwise.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
