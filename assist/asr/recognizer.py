@@ -63,13 +63,6 @@ class WhisperRecognizer:
         self.resolved = resolved or resolve_model(config.model)
         threads = config.cpu_threads or default_threads()
         self._model = self._load(threads)
-        # The encoder pass wants every core; greedy decoding is faster on fewer (see
-        # AsrConfig.decoder_threads), so on CPU it may get an instance of its own.
-        decoder_threads = config.decoder_threads or threads
-        self._decoder = self._model
-        if self._model.model.device == "cpu" and decoder_threads != threads:
-            self._decoder = self._load_decoder(decoder_threads)
-        release_freed_memory()
         actual = bool(self._model.model.is_multilingual)
         expected = self.resolved.multilingual
         if expected is not None and expected != actual:
@@ -79,6 +72,13 @@ class WhisperRecognizer:
                 "reinstall the model package"
             )
         self._multilingual = actual
+        # The encoder pass wants every core; greedy decoding is faster on fewer (see
+        # AsrConfig.decoder_threads), so on CPU it may get an instance of its own.
+        decoder_threads = config.decoder_threads or threads
+        self._decoder = self._model
+        if self._model.model.device == "cpu" and decoder_threads != threads:
+            self._decoder = self._load_decoder(decoder_threads)
+        release_freed_memory()
         self._options = self._decoding_options()
         log.info("loaded model %s (%s) from %s", config.model, self.resolved.source,
                  self.resolved.location)
@@ -96,10 +96,7 @@ class WhisperRecognizer:
                 num_workers=1,
             )
         except Exception as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ModelLoadError(
-                f"cannot load model {config.model!r} from {self.resolved.location}: {first}"
-            ) from exc
+            raise self._load_error("model", exc) from exc
 
     def _load_decoder(self, threads: int) -> Any:
         """The same WhisperModel wrapper over a second CTranslate2 instance with its own
@@ -117,12 +114,14 @@ class WhisperRecognizer:
                 inter_threads=1,
             )
         except Exception as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ModelLoadError(
-                f"cannot load the decoder of {config.model!r} from "
-                f"{self.resolved.location}: {first}"
-            ) from exc
+            raise self._load_error("the decoder of", exc) from exc
         return decoder
+
+    def _load_error(self, what: str, exc: Exception) -> ModelLoadError:
+        """One line: what failed to load, from where, and the library's first line."""
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return ModelLoadError(f"cannot load {what} {self._config.model!r} from "
+                              f"{self.resolved.location}: {first}")
 
     def _decoding_options(self) -> Any:
         """faster-whisper's TranscriptionOptions for our settings, as its `transcribe`
