@@ -58,7 +58,6 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceProcessed,
     UtteranceSuppressed,
-    event_to_dict,
 )
 from assist.files import write_atomic
 from assist.latency_log import LatencyLog
@@ -114,7 +113,6 @@ __all__ = [
     "backtest",
     "delete_calls",
     "dump_config",
-    "event_to_dict",
     "format_cell",
     "latency_report",
     "list_devices",

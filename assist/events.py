@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 EngineState = Literal["loading", "warming_up", "ready", "running", "catching_up", "stopped"]
 BacklogAction = Literal["folded", "shed"]
@@ -39,8 +39,8 @@ class TranscriptUpdated:
     language: str
     times: StageTimes
     window_reason: str
-    avg_logprob: float
-    no_speech_prob: float
+    avg_logprob: float | None = None  # confidences are optional: a backend may not give them
+    no_speech_prob: float | None = None
 
     @property
     def latency(self) -> float:
@@ -97,16 +97,17 @@ class EngineError:
     at: float
 
 
-EntityKind = Literal["phone", "address"]
+EntityKind = str  # a kind registered in `assist.extract.registry` ("phone", "address", ...)
 
 
 @dataclass(frozen=True, slots=True)
 class EntityExtracted:
-    """A phone number or address a speaker said.
+    """A phone number, address, e-mail (any registered kind) a speaker said.
 
     `raw` is the text as said (in the utterance `utterance_id`, at `span` there; a span
     starting before 0 began in the speaker's previous utterance); `value` is the normalised
-    form: E.164 for phones, digits for number words in addresses. `supersedes` names the
+    form: E.164 for phones, digits for number words in addresses, `local@domain` for
+    e-mails (each kind's finder says). `supersedes` names the
     entity this one replaces (a correction, or an address completed in the next window).
     """
 
@@ -170,15 +171,16 @@ DROP_REASONS: tuple[DropReason, ...] = ("over_budget", "muted", "snoozed", "cool
                                         "duplicate", "capped")
 FeedbackAction = Literal["up", "down", "dismiss", "mute_rule"]
 RetireReason = Literal["dismissed", "replaced", "muted"]
-FEEDBACK_ACTIONS: tuple[FeedbackAction, ...] = ("up", "down", "dismiss", "mute_rule")
 
 
 @dataclass(frozen=True, slots=True)
 class SuggestionShown:
-    """A rule's card passed the gate: show it until `expires_at` (engine clock) or dismissal.
+    """A card passed the gate: show it until `expires_at` (engine clock) or dismissal.
 
     `evidence` is what triggered it (the matched words, the entity kind, the missed script
     line); `age` is `at − evidence_end`, the delay the operator sees, always within budget.
+    `source` names the candidate source that proposed it ("rules" for admin rules); `body`
+    is optional longer content a source may attach (an article from a knowledge base).
     """
 
     card_id: int
@@ -194,6 +196,8 @@ class SuggestionShown:
     at: float
     age: float
     expires_at: float
+    source: str = "rules"
+    body: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,9 +277,3 @@ Event = (TranscriptUpdated | UtteranceProcessed | UtteranceSuppressed | BacklogR
          | RulesLoaded | CaptureChanged | LevelsMeasured)
 EventSink = Callable[[Event], None]
 
-
-def event_to_dict(event: Event) -> dict[str, Any]:
-    """A JSON-ready dict of an event, tagged with its type name."""
-    data = asdict(event)
-    data["event"] = type(event).__name__
-    return data

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assist.extract.numbers import DIGIT_NOUN, EN_WORDS, MAGNITUDE, REPEAT, RU_WORDS
+from rapidfuzz import fuzz, process, utils
+
+from assist.extract.numbers import (
+    DIGIT_NOUN,
+    EN_WORDS,
+    MAGNITUDE,
+    REPEAT,
+    RU_WORDS,
+    spoken_to_digits,
+)
+from assist.extract.registry import FindContext, Found, Verdict
 
 
 def _alternation(words: list[str]) -> str:
@@ -358,3 +368,113 @@ def _core_inside(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMat
             begin = chunk.start + start
             return AddressMatch(begin, begin + len(found), found, ((kind, found),)), index
     return None
+
+
+def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: float = 85.0) -> str:
+    """Number words as digits, spacing tidied, a misheard street name corrected by the gazetteer."""
+    value = re.sub(r"\s+", " ", spoken_to_digits(raw)).strip()
+    if not gazetteer:
+        return value
+    name = street_name(value)
+    if not name:
+        return value
+    best = process.extractOne(name, gazetteer, scorer=fuzz.WRatio, processor=utils.default_process,
+                              score_cutoff=min_score)
+    if best is None or best[0] == name:
+        return value
+    return value.replace(name, str(best[0]), 1)
+
+
+TYPE_WORDS = re.compile(rf"(?:{RU_STREET_TYPE}|{EN_SUFFIX})")
+STREET_PART = re.compile(
+    rf"((?:[\w'-]+\.?\s+){{0,3}}?){TYPE_WORDS.pattern}((?:\s+[\w'«»\"-]+\.?){{0,3}})", re.I)
+
+
+def street_name(address: str) -> str:
+    """The name of the street in an address ('Профсоюзная' in 'ул. Профсоюзная, д. 43')."""
+    for part in address.split(","):
+        match = STREET_PART.search(part)
+        if match:
+            words = (match.group(1) + " " + match.group(2)).split()
+            name = [word for word in words if not re.match(r"^[\d#№]", word)
+                    and not re.match(r"(?i)^(дом|д\.|корп|кв|стр|apt|apartment|suite|unit)", word)]
+            return " ".join(name).strip(" ,.")
+    return ""
+
+
+FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("house", re.compile(r"(?i)(?:\bдом[аеу]?|\bд\.)\s*№?\s*(\d+[а-яa-z]?(?:/\d+)?)")),
+    ("building", re.compile(r"(?i)(?:\bкорпус\w*|\bкорп\.|\bк\.)\s*(\w+)")),
+    ("structure", re.compile(r"(?i)(?:\bстроени\w*|\bстр\.)\s*(\w+)")),
+    ("apartment", re.compile(r"(?i)(?:\bквартир\w*|\bкв\.?|\bapartment|\bapt\.?|\bflat|\bunit"
+                             r"|\bsuite|\bste\.?|\bофис\w*|\bоф\.|#)\s*#?\s*(\w+)")),
+    ("postcode", re.compile(r"\b(\d{6}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")),
+)
+
+
+HOUSE_AFTER_STREET = re.compile(rf"{TYPE_WORDS.pattern}[^,\d]*,?\s*(\d+[а-яa-z]?(?:/\d+)?)", re.I)
+
+
+def address_fields(value: str) -> dict[str, str]:
+    """The comparable parts of a normalised address: street, house, apartment ..."""
+    fields: dict[str, str] = {}
+    street = street_name(value)
+    if street:
+        fields["street"] = street.lower().replace("ё", "е")
+    for name, pattern in FIELD_PATTERNS:
+        match = pattern.search(value)
+        if match:
+            fields[name] = match.group(1).lower()
+    if "house" not in fields:
+        leading = re.match(r"^(\d+[A-Za-z]?)\s", value)  # "4821 Maple Ridge Drive"
+        inline = HOUSE_AFTER_STREET.search(value)
+        if leading:
+            fields["house"] = leading.group(1).lower()
+        elif inline:
+            fields["house"] = inline.group(1).lower()
+    return fields
+
+
+def compare_addresses(given: str, repeated: str) -> Verdict | None:
+    first, second = address_fields(given), address_fields(repeated)
+    same_street = (
+        "street" in first and "street" in second
+        and fuzz.ratio(first["street"], second["street"]) >= 70
+    )
+    if not same_street and first.get("house") != second.get("house"):
+        return None
+    differences: list[str] = []
+    for name in ("street", "house", "building", "structure", "apartment", "postcode"):
+        a, b = first.get(name), second.get(name)
+        if a is None or b is None:
+            continue
+        equal = fuzz.ratio(a, b) >= 85 if name == "street" else a == b
+        if not equal:
+            differences.append(f"{name}: {a} given, {b} repeated")
+    return not differences, tuple(differences)
+
+
+class AddressFinder:
+    """Postal addresses: number words as digits, street names corrected by the gazetteer;
+    a read-back is compared part by part (street, house, apartment ...)."""
+
+    kind = "address"
+    plural = "addresses"
+
+    def find(self, text: str, context: FindContext) -> list[Found]:
+        return [Found(self.kind, address.start, address.end, address.raw,
+                      normalise_address(address.raw, context.gazetteer,
+                                        context.gazetteer_min_score))
+                for address in find_addresses(text)]
+
+    def compare(self, given: str, repeated: str) -> Verdict | None:
+        return compare_addresses(given, repeated)
+
+    def mask(self, value: str) -> str:
+        return "[address]"
+
+    def label(self, language: str) -> str:
+        return "Адрес" if language == "ru" else "Address"
+
+    def output(self, found: Found) -> str:
+        return found.raw

@@ -6,154 +6,36 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process, utils
-
 from assist.config import ExtractConfig
-from assist.events import EntityExtracted, EntityKind, ReadbackChecked, TranscriptUpdated
-from assist.extract.addresses import EN_SUFFIX, RU_STREET_TYPE, find_addresses
-from assist.extract.numbers import spoken_to_digits
-from assist.extract.phones import DEFAULT_REGIONS, find_phones
+from assist.events import EntityExtracted, ReadbackChecked, TranscriptUpdated
+from assist.extract.phones import DEFAULT_REGIONS
+from assist.extract.registry import FindContext, Found, finder, finders
 
 CYRILLIC = re.compile(r"[а-яё]", re.I)
 
 
-@dataclass(frozen=True)
-class Found:
-    """One entity in one text: where it was said and its normalised value."""
-
-    kind: EntityKind
-    start: int
-    end: int
-    raw: str
-    value: str
-    corrected: bool = False
-
-
-def language_of(text: str, lang: str | None) -> str:
-    if lang in ("ru", "en"):
-        return lang
+def language_of(text: str, language: str | None) -> str:
+    """`language` when it is one the extractor reads (ru, en), else guessed from the script."""
+    if language in ("ru", "en"):
+        return language
     return "ru" if CYRILLIC.search(text) else "en"
 
 
 def extract(
     text: str,
-    lang: str | None = None,
+    language: str | None = None,
     region: str | None = None,
     gazetteer: tuple[str, ...] = (),
     gazetteer_min_score: float = 85.0,
 ) -> list[Found]:
-    """Phones and addresses in `text`, in the order they were said. Pure; never raises on text."""
-    lang = language_of(text, lang)
-    found = [
-        Found("phone", phone.start, phone.end, phone.raw, phone.e164, phone.corrected)
-        for phone in find_phones(text, lang, region or DEFAULT_REGIONS[lang])
-    ]
-    for address in find_addresses(text):
-        value = normalise_address(address.raw, gazetteer, gazetteer_min_score)
-        found.append(Found("address", address.start, address.end, address.raw, value))
-    found.sort(key=lambda item: item.start)
+    """Every registered kind's entities in `text`, in the order they were said. Pure; never
+    raises on text."""
+    language = language_of(text, language)
+    context = FindContext(language, region or DEFAULT_REGIONS[language], gazetteer,
+                          gazetteer_min_score)
+    found = [item for kind in finders() for item in kind.find(text, context)]
+    found.sort(key=lambda item: item.start)  # stable: registration order breaks ties
     return found
-
-
-def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: float = 85.0) -> str:
-    """Number words as digits, spacing tidied, a misheard street name corrected by the gazetteer."""
-    value = re.sub(r"\s+", " ", spoken_to_digits(raw)).strip()
-    if not gazetteer:
-        return value
-    name = street_name(value)
-    if not name:
-        return value
-    best = process.extractOne(name, gazetteer, scorer=fuzz.WRatio, processor=utils.default_process,
-                              score_cutoff=min_score)
-    if best is None or best[0] == name:
-        return value
-    return value.replace(name, str(best[0]), 1)
-
-
-TYPE_WORDS = re.compile(rf"(?:{RU_STREET_TYPE}|{EN_SUFFIX})")
-STREET_PART = re.compile(
-    rf"((?:[\w'-]+\.?\s+){{0,3}}?){TYPE_WORDS.pattern}((?:\s+[\w'«»\"-]+\.?){{0,3}})", re.I)
-
-
-def street_name(address: str) -> str:
-    """The name of the street in an address ('Профсоюзная' in 'ул. Профсоюзная, д. 43')."""
-    for part in address.split(","):
-        match = STREET_PART.search(part)
-        if match:
-            words = (match.group(1) + " " + match.group(2)).split()
-            name = [word for word in words if not re.match(r"^[\d#№]", word)
-                    and not re.match(r"(?i)^(дом|д\.|корп|кв|стр|apt|apartment|suite|unit)", word)]
-            return " ".join(name).strip(" ,.")
-    return ""
-
-
-FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("house", re.compile(r"(?i)(?:\bдом[аеу]?|\bд\.)\s*№?\s*(\d+[а-яa-z]?(?:/\d+)?)")),
-    ("building", re.compile(r"(?i)(?:\bкорпус\w*|\bкорп\.|\bк\.)\s*(\w+)")),
-    ("structure", re.compile(r"(?i)(?:\bстроени\w*|\bстр\.)\s*(\w+)")),
-    ("apartment", re.compile(r"(?i)(?:\bквартир\w*|\bкв\.?|\bapartment|\bapt\.?|\bflat|\bunit"
-                             r"|\bsuite|\bste\.?|\bофис\w*|\bоф\.|#)\s*#?\s*(\w+)")),
-    ("postcode", re.compile(r"\b(\d{6}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2})\b")),
-)
-
-
-HOUSE_AFTER_STREET = re.compile(rf"{TYPE_WORDS.pattern}[^,\d]*,?\s*(\d+[а-яa-z]?(?:/\d+)?)", re.I)
-
-
-def address_fields(value: str) -> dict[str, str]:
-    """The comparable parts of a normalised address: street, house, apartment ..."""
-    fields: dict[str, str] = {}
-    street = street_name(value)
-    if street:
-        fields["street"] = street.lower().replace("ё", "е")
-    for name, pattern in FIELD_PATTERNS:
-        match = pattern.search(value)
-        if match:
-            fields[name] = match.group(1).lower()
-    if "house" not in fields:
-        leading = re.match(r"^(\d+[A-Za-z]?)\s", value)  # "4821 Maple Ridge Drive"
-        inline = HOUSE_AFTER_STREET.search(value)
-        if leading:
-            fields["house"] = leading.group(1).lower()
-        elif inline:
-            fields["house"] = inline.group(1).lower()
-    return fields
-
-
-def compare_phones(given: str, repeated: str) -> tuple[bool, tuple[str, ...]] | None:
-    """(matched, differences) when `repeated` reads back `given`; None when it is another number."""
-    if given == repeated:
-        return True, ()
-    if len(given) != len(repeated):
-        if given[-4:] == repeated[-4:] or given[:6] == repeated[:6]:
-            return False, (f"{len(given) - 1} digits given, {len(repeated) - 1} repeated",)
-        return None
-    differing = [index for index, (a, b) in enumerate(zip(given, repeated, strict=True)) if a != b]
-    transposed = sorted(given) == sorted(repeated)
-    if len(differing) > 3 and not transposed:
-        return None
-    return False, tuple(
-        f"digit {index}: {given[index]} given, {repeated[index]} repeated" for index in differing
-    )
-
-
-def compare_addresses(given: str, repeated: str) -> tuple[bool, tuple[str, ...]] | None:
-    first, second = address_fields(given), address_fields(repeated)
-    same_street = (
-        "street" in first and "street" in second
-        and fuzz.ratio(first["street"], second["street"]) >= 70
-    )
-    if not same_street and first.get("house") != second.get("house"):
-        return None
-    differences: list[str] = []
-    for name in ("street", "house", "building", "structure", "apartment", "postcode"):
-        a, b = first.get(name), second.get(name)
-        if a is None or b is None:
-            continue
-        equal = fuzz.ratio(a, b) >= 85 if name == "street" else a == b
-        if not equal:
-            differences.append(f"{name}: {a} given, {b} repeated")
-    return not differences, tuple(differences)
 
 
 @dataclass
@@ -206,10 +88,11 @@ class CallExtractor:
         state.said.append(current)
         joined = " ".join(item.text for item in context)
         base = context[0].offset
-        lang = language_of(joined, utterance.language)
-        region = config.region_for(lang)
+        language = language_of(joined, utterance.language)
+        region = config.region_for(language)
         events: list[EntityExtracted | ReadbackChecked] = []
-        for found in extract(joined, lang, region, config.gazetteer, config.gazetteer_min_score):
+        for found in extract(joined, language, region, config.gazetteer,
+                             config.gazetteer_min_score):
             start, end = base + found.start, base + found.end
             if end <= current.offset and not found.corrected:
                 continue  # said and reported before; nothing new about it
@@ -281,8 +164,7 @@ class CallExtractor:
         if latest is None:
             return None
         given = latest.event
-        compare = compare_phones if found.kind == "phone" else compare_addresses
-        verdict = compare(given.value, found.value)
+        verdict = finder(found.kind).compare(given.value, found.value)
         if verdict is None:
             return None
         matched, differences = verdict

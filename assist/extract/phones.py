@@ -15,6 +15,7 @@ from assist.extract.numbers import (
     number_parts,
     tokenize,
 )
+from assist.extract.registry import FindContext, Found, Verdict
 
 DEFAULT_REGIONS = {"ru": "RU", "en": "US"}
 MAX_GROUPS = 24  # a run longer than this is no phone dictation; only its start is read
@@ -399,3 +400,45 @@ def _drop_superseded(text: str, matches: list[PhoneMatch]) -> list[PhoneMatch]:
                 continue
         kept.append(match)
     return kept
+
+
+def compare_phones(given: str, repeated: str) -> Verdict | None:
+    """(matched, differences) when `repeated` reads back `given`; None when it is another number."""
+    if given == repeated:
+        return True, ()
+    if len(given) != len(repeated):
+        if given[-4:] == repeated[-4:] or given[:6] == repeated[:6]:
+            return False, (f"{len(given) - 1} digits given, {len(repeated) - 1} repeated",)
+        return None
+    differing = [index for index, (a, b) in enumerate(zip(given, repeated, strict=True)) if a != b]
+    transposed = sorted(given) == sorted(repeated)
+    if len(differing) > 3 and not transposed:
+        return None
+    return False, tuple(
+        f"digit {index}: {given[index]} given, {repeated[index]} repeated" for index in differing
+    )
+
+
+class PhoneFinder:
+    """Phone numbers: E.164 values; a read-back is compared digit by digit."""
+
+    kind = "phone"
+    plural = "phones"
+
+    def find(self, text: str, context: FindContext) -> list[Found]:
+        return [Found(self.kind, phone.start, phone.end, phone.raw, phone.e164, phone.corrected)
+                for phone in find_phones(text, context.language, context.region)]
+
+    def compare(self, given: str, repeated: str) -> Verdict | None:
+        return compare_phones(given, repeated)
+
+    def mask(self, value: str) -> str:
+        """The last two digits stay (enough to tell two numbers apart)."""
+        digits = [char for char in value if char.isdigit()]
+        return "•" * max(0, len(digits) - 2) + "".join(digits[-2:])
+
+    def label(self, language: str) -> str:
+        return "Телефон" if language == "ru" else "Phone"
+
+    def output(self, found: Found) -> str:
+        return found.value

@@ -15,7 +15,9 @@ from assist.cli import main
 from assist.config import ExtractConfig
 from assist.events import EntityExtracted, ReadbackChecked, StageTimes, TranscriptUpdated
 from assist.extract import extract, find_addresses, find_phones, spoken_to_digits
-from assist.extract.extractor import CallExtractor, compare_addresses, compare_phones
+from assist.extract.addresses import compare_addresses
+from assist.extract.extractor import CallExtractor
+from assist.extract.phones import compare_phones
 from assist.extract.scoring import Counts, score_addresses, score_phones
 
 DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "data" / "extraction" / "dev.jsonl"
