@@ -8,27 +8,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
-from assist import (
-    BacklogReported,
-    CallStats,
-    CaptureChanged,
-    ChecklistUpdated,
-    EngineError,
-    EngineStateChanged,
-    EntityExtracted,
-    FeedbackRecorded,
-    HintsControlled,
-    LevelsMeasured,
-    ReadbackChecked,
-    RulesLoaded,
-    SuggestionDropped,
-    SuggestionRetired,
-    SuggestionShown,
-    TranscriptUpdated,
-    UtteranceSuppressed,
-)
+from assist import CallStats, event_name
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +27,9 @@ class CallEnded:
 class EngineBridge(QObject):
     """Receives events from any thread into a queue and rings one queued signal; on the GUI
     thread it drains the queue and dispatches typed signals. `post` never blocks on the GUI.
+
+    Each event goes to the signal named after its class (`assist.event_name`): an
+    `EngineStateChanged` to `engine_state_changed`; an event with no such signal is skipped.
     """
 
     transcript_updated = Signal(object)
@@ -56,7 +41,7 @@ class EngineBridge(QObject):
     checklist_updated = Signal(object)
     feedback_recorded = Signal(object)
     hints_controlled = Signal(object)
-    state_changed = Signal(object)
+    engine_state_changed = Signal(object)
     engine_error = Signal(object)
     backlog_reported = Signal(object)
     utterance_suppressed = Signal(object)
@@ -74,26 +59,6 @@ class EngineBridge(QObject):
         self._rung = False
         self.delivered = 0
         self._ring.connect(self._drain, Qt.ConnectionType.QueuedConnection)
-        # event type → the name of the signal that carries it
-        self._routes: dict[type, str] = {
-            TranscriptUpdated: "transcript_updated",
-            EntityExtracted: "entity_extracted",
-            ReadbackChecked: "readback_checked",
-            SuggestionShown: "suggestion_shown",
-            SuggestionDropped: "suggestion_dropped",
-            SuggestionRetired: "suggestion_retired",
-            ChecklistUpdated: "checklist_updated",
-            FeedbackRecorded: "feedback_recorded",
-            HintsControlled: "hints_controlled",
-            EngineStateChanged: "state_changed",
-            EngineError: "engine_error",
-            BacklogReported: "backlog_reported",
-            UtteranceSuppressed: "utterance_suppressed",
-            CaptureChanged: "capture_changed",
-            LevelsMeasured: "levels_measured",
-            RulesLoaded: "rules_loaded",
-            CallEnded: "call_ended",
-        }
 
     def post(self, event: object) -> None:
         """Queue an event from any thread (the engine's sink)."""
@@ -110,12 +75,12 @@ class EngineBridge(QObject):
             self._queue.clear()
             self._rung = False
         for event in events:
-            name = self._routes.get(type(event))
-            if name is None:
-                log.debug("no route for %s", type(event).__name__)
+            signal = getattr(self, event_name(type(event)), None)
+            if not isinstance(signal, SignalInstance):
+                log.debug("no signal for %s", type(event).__name__)
                 continue
             try:
-                getattr(self, name).emit(event)
+                signal.emit(event)
             except Exception:  # one widget's bug must not lose the other events
                 log.exception("handling %s failed", type(event).__name__)
             self.delivered += 1

@@ -19,72 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from assist.errors import ConfigError
-from assist.events import (
-    ChecklistUpdated,
-    EntityExtracted,
-    Event,
-    FeedbackRecorded,
-    ReadbackChecked,
-    SuggestionDropped,
-    SuggestionRetired,
-    SuggestionShown,
-    TranscriptUpdated,
-)
+from assist.events import EntityExtracted, Event, TranscriptUpdated
+from assist.extract.registry import mask_entity
 from assist.files import write_atomic
+from assist.records import to_record
 from assist.rules.evaluator import mask_digits
-from assist.rules.gate import decision_record
 
 log = logging.getLogger(__name__)
 
 MASK = "•"
 CALL_SUFFIX = ".jsonl"
-
-
-def transcript_record(event: TranscriptUpdated) -> dict[str, Any]:
-    """The JSON Lines record of one final utterance."""
-    times = event.times
-    return {
-        "type": "transcript" if event.final else "partial",
-        "speaker": event.speaker,
-        "text": event.text,
-        "start": round(event.start, 3),
-        "end": round(event.end, 3),
-        "emitted": round(times.emitted, 3),
-        "language": event.language,
-        "id": event.utterance_id,
-        "stages": {
-            "captured": round(times.captured, 3),
-            "endpointed": round(times.endpointed, 3),
-            "asr_start": round(times.asr_start, 3),
-            "asr_end": round(times.asr_end, 3),
-            "emitted": round(times.emitted, 3),
-        },
-        "window": event.window_reason,
-    }
-
-
-def entity_record(event: EntityExtracted | ReadbackChecked) -> dict[str, Any]:
-    """The JSON Lines record of an extracted entity or a read-back check."""
-    if isinstance(event, EntityExtracted):
-        return {
-            "type": "entity", "kind": event.kind, "value": event.value, "raw": event.raw,
-            "speaker": event.speaker, "utterance": event.utterance_id, "id": event.entity_id,
-            "supersedes": event.supersedes, "emitted": round(event.at, 3),
-        }
-    return {
-        "type": "readback", "kind": event.kind, "matched": event.matched,
-        "differences": list(event.differences), "given": event.given, "given_by": event.given_by,
-        "repeated": event.repeated, "repeated_by": event.repeated_by,
-        "emitted": round(event.at, 3),
-    }
-
-
-def mask_value(kind: str, value: str) -> str:
-    """A phone keeps its last two digits (enough to tell two apart); an address nothing."""
-    if kind == "phone":
-        digits = [char for char in value if char.isdigit()]
-        return MASK * max(0, len(digits) - 2) + "".join(digits[-2:])
-    return f"[{kind}]"
 
 
 def _masked_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -99,8 +43,8 @@ def _masked_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def _masked_readback(record: dict[str, Any]) -> dict[str, Any]:
     kind = str(record["kind"])
     differences = [mask_digits(item) for item in record["differences"]]
-    return {**record, "given": mask_value(kind, record["given"]),
-            "repeated": mask_value(kind, record["repeated"]), "differences": differences}
+    return {**record, "given": mask_entity(kind, record["given"]),
+            "repeated": mask_entity(kind, record["repeated"]), "differences": differences}
 
 
 @dataclass
@@ -128,27 +72,20 @@ class CallRecorder:
         self._spans: dict[int, list[tuple[int, int]]] = {}
 
     def __call__(self, event: Event) -> None:
+        if isinstance(event, TranscriptUpdated) and not event.final:
+            return  # interim text is replaced by the final one
+        record = to_record(event)
+        if record is None:
+            return
         with self._lock:
             if isinstance(event, TranscriptUpdated):
-                if event.final:
-                    self._utterances[event.utterance_id] = len(self._records)
-                    if event.speaker in self._last_of:
-                        self._previous[event.utterance_id] = self._last_of[event.speaker]
-                    self._last_of[event.speaker] = event.utterance_id
-                    self._records.append(transcript_record(event))
+                self._utterances[event.utterance_id] = len(self._records)
+                if event.speaker in self._last_of:
+                    self._previous[event.utterance_id] = self._last_of[event.speaker]
+                self._last_of[event.speaker] = event.utterance_id
             elif isinstance(event, EntityExtracted):
                 self._mark(event)
-                self._records.append(entity_record(event))
-            elif isinstance(event, ReadbackChecked):
-                self._records.append(entity_record(event))
-            elif isinstance(event, SuggestionShown | SuggestionDropped | SuggestionRetired
-                            | FeedbackRecorded):
-                self._records.append(decision_record(event))
-            elif isinstance(event, ChecklistUpdated):
-                self._records.append({"type": "checklist", "rule": event.rule_id,
-                                      "done": list(event.done),
-                                      "remaining": list(event.remaining),
-                                      "emitted": round(event.at, 3)})
+            self._records.append(record)
 
     def _mark(self, event: EntityExtracted) -> None:
         """Remember which characters of which utterances said the entity; a span starting
@@ -178,7 +115,7 @@ class CallRecorder:
             if kind == "transcript":
                 record["text"] = _masked_text(record["text"], spans.get(index, []))
             elif kind == "entity":
-                record["value"] = mask_value(record["kind"], record["value"])
+                record["value"] = mask_entity(record["kind"], record["value"])
                 record["raw"] = MASK * 3
             elif kind == "readback":
                 records[index] = _masked_readback(record)

@@ -2,11 +2,10 @@
 
 One record per final utterance (its stage timestamps on the engine clock: captured,
 endpointed, asr_start, asr_end, emitted, extracted, matched; the real-time factor then) and
-one per card
-decision (shown, or dropped with its reason and age). No transcript text, and card evidence
-only with its digits masked (it is never a phone number or address: entity rules log the
-entity kind). Each line is written whole and flushed, so a crash can tear at most the last
-line, which `read_log` skips with a warning.
+one per card decision (shown, or dropped with its reason and age). No transcript text, and
+card evidence only with its digits masked (it is never a phone number or address: entity
+rules log the entity kind). Each line is written whole and flushed, so a crash can tear at
+most the last line, which `read_log` skips with a warning.
 """
 
 from __future__ import annotations
@@ -23,13 +22,8 @@ from typing import IO, Any
 
 from assist import __version__
 from assist.errors import ConfigError
-from assist.events import (
-    Event,
-    SuggestionDropped,
-    SuggestionShown,
-    TranscriptUpdated,
-    UtteranceProcessed,
-)
+from assist.events import Event, TranscriptUpdated, UtteranceProcessed
+from assist.records import latency_record, processed_latency
 
 log = logging.getLogger(__name__)
 
@@ -58,42 +52,20 @@ class LatencyLog:
         self._pending: dict[int, dict[str, Any]] = {}
 
     def __call__(self, event: Event) -> None:
-        record: dict[str, Any] | None = None
-        if isinstance(event, TranscriptUpdated) and event.final:
-            times = event.times
-            record = {"kind": "utterance", "speaker": event.speaker,
-                      "start": round(event.start, 3), "end": round(event.end, 3),
-                      "window_s": round(event.end - event.start, 3),
-                      "window": event.window_reason, "language": event.language,
-                      "stages": {"captured": round(times.captured, 3),
-                                 "endpointed": round(times.endpointed, 3),
-                                 "asr_start": round(times.asr_start, 3),
-                                 "asr_end": round(times.asr_end, 3),
-                                 "emitted": round(times.emitted, 3)},
-                      "latency": round(event.latency, 3),
-                      "ts": round(self.started + event.end, 3)}
+        if isinstance(event, UtteranceProcessed):
+            with self._lock:
+                pending = self._pending.pop(event.utterance_id, None)
+            if pending is not None:
+                self._write({**self._common, **processed_latency(pending, event)})
+            return
+        record = latency_record(event, self.started)
+        if record is None:
+            return
+        if isinstance(event, TranscriptUpdated):
             with self._lock:
                 self._pending[event.utterance_id] = record
             return
-        elif isinstance(event, UtteranceProcessed):
-            with self._lock:
-                record = self._pending.pop(event.utterance_id, None)
-            if record is None:
-                return
-            record["stages"].update(extracted=round(event.extracted, 3),
-                                    matched=round(event.matched, 3))
-            record["rtf"] = round(event.rtf, 3)
-        elif isinstance(event, SuggestionShown | SuggestionDropped):
-            shown = isinstance(event, SuggestionShown)
-            record = {"kind": "card", "rule": event.rule_id, "rule_kind": event.kind,
-                      "speaker": event.speaker,
-                      "outcome": "shown" if shown else "dropped",
-                      "reason": None if isinstance(event, SuggestionShown) else event.reason,
-                      "evidence_end": round(event.evidence_end, 3),
-                      "decided": round(event.at, 3), "age": round(event.age, 3),
-                      "ts": round(self.started + event.at, 3)}
-        if record is not None:
-            self._write({**self._common, **record})
+        self._write({**self._common, **record})
 
     def _write(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False) + "\n"

@@ -15,7 +15,7 @@ import json
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +26,16 @@ from assist.events import (
     ChecklistUpdated,
     EntityExtracted,
     Event,
-    StageTimes,
     SuggestionDropped,
     SuggestionShown,
     TranscriptUpdated,
 )
+from assist.records import from_record
 from assist.rules.loader import Rule
 from assist.rules.session import RuleSession
 
 TICK_S = 0.1
+_REPLAYED = ("transcript", "entity")  # record types replay reads; it skips the others
 
 
 @dataclass
@@ -69,14 +70,15 @@ def load_call(path: str | Path) -> SavedCall:
             continue
         try:
             record = json.loads(line)
-            kind = record.get("type") if isinstance(record, dict) else None
-            if kind == "transcript":
-                event = _transcript(record)
-                fast = fast or record["emitted"] < record["end"] - 1e-6
-                transcripts.append(event)
-            elif kind == "entity":
-                entities.append(_entity(record, transcripts))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            if not isinstance(record, dict) or record.get("type") not in _REPLAYED:
+                continue
+            event = from_record(record)
+            if isinstance(event, TranscriptUpdated):
+                fast = fast or event.times.emitted < event.end - 1e-6
+                transcripts.append(_live_timing(event))
+            elif isinstance(event, EntityExtracted):
+                entities.append(_at_utterance(event, transcripts))
+        except ValueError as exc:  # JSONDecodeError is one
             raise RuleError(f"{path}:{number}: not a saved-call record: {exc}") from exc
     if not transcripts:
         raise RuleError(f"{path}: no transcript records (expected `sufler transcribe` output)")
@@ -85,24 +87,20 @@ def load_call(path: str | Path) -> SavedCall:
     return SavedCall(str(path), transcripts, entities, duration, fast)
 
 
-def _transcript(record: dict[str, Any]) -> TranscriptUpdated:
-    end = float(record["end"])
-    # a call transcribed at `fast` pace has no live timing: assume zero delay there
-    emitted = max(float(record["emitted"]), end)
-    times = StageTimes(end, end, end, emitted, emitted)
-    return TranscriptUpdated(int(record.get("id", 0)), str(record["speaker"]), 0,
-                             str(record["text"]), float(record["start"]), end, True,
-                             str(record.get("language", "")), times, "", 0.0, 0.0)
+def _live_timing(event: TranscriptUpdated) -> TranscriptUpdated:
+    """A call transcribed at `fast` pace has no live timing: assume zero delay there."""
+    if event.times.emitted >= event.end:
+        return event
+    return replace(event, times=replace(event.times, emitted=event.end))
 
 
-def _entity(record: dict[str, Any], transcripts: list[TranscriptUpdated]) -> EntityExtracted:
-    utterance = next((event for event in reversed(transcripts)
-                      if event.utterance_id == record.get("utterance")), None)
-    end = utterance.end if utterance is not None else float(record["emitted"])
-    at = max(float(record["emitted"]), end)
-    return EntityExtracted(int(record["id"]), record["kind"], "", str(record["value"]),
-                           str(record["speaker"]), int(record.get("utterance") or 0), (0, 0),
-                           end, end, at, supersedes=record.get("supersedes"))
+def _at_utterance(event: EntityExtracted, transcripts: list[TranscriptUpdated]
+                  ) -> EntityExtracted:
+    """An entity said at the end of its utterance, and found no earlier than that."""
+    utterance = next((said for said in reversed(transcripts)
+                      if said.utterance_id == event.utterance_id), None)
+    end = utterance.end if utterance is not None else event.at
+    return replace(event, start=end, end=end, at=max(event.at, end))
 
 
 def replay(call: SavedCall, rules: Sequence[Rule], config: RulesConfig) -> list[Event]:
