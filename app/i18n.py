@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from assist import RESOURCES
+from assist import resource_path
 
-TRANSLATIONS = RESOURCES / "translations"
+TRANSLATIONS = resource_path("translations")
 LANGUAGES = ("system", "en", "ru")
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import functools
 import json
 import os
 import re
 import tomllib
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, Literal, get_args, get_type_hints
 
@@ -18,14 +22,36 @@ Pace = Literal["realtime", "fast", "simulated"]
 PACES: tuple[str, ...] = get_args(Pace)
 LANGUAGE_AUTO = "auto"
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-DEFAULT_CONFIG_PATH = RESOURCES / "config.toml"
+# The repository's resources/ folder, installed as this package (pyproject.toml: package-dir).
+RESOURCE_PACKAGE = "assist.resources"
+_EXTRACTED = ExitStack()  # resources extracted from a zipped install, deleted at exit
+atexit.register(_EXTRACTED.close)
+
+
+@functools.cache
+def resource_path(*parts: str) -> Path:
+    """A file or folder shipped with Sufler (rules, demo call, translations, icons) as a real
+    path, for PyAV, Qt, globbing and copying: every reader of resources goes through here.
+    Installed from a wheel or editable, the package is a folder and this is a path in it; from
+    a zip, a file is extracted for the life of the process."""
+    try:
+        root = files(RESOURCE_PACKAGE)
+    except ModuleNotFoundError as exc:  # an editable install made before resources/ was one
+        raise ImportError(f"{RESOURCE_PACKAGE} is not installed: run `pip install -e .` again "
+                          "in the checkout") from exc
+    return _EXTRACTED.enter_context(as_file(root.joinpath(*parts)))
+
+
+RESOURCES = resource_path()
+DEFAULT_CONFIG_PATH = resource_path("config.toml")
+DEMO_AUDIO = resource_path("demo", "demo_call.flac")
 
 
 @dataclass(frozen=True)
 class AsrConfig:
     """Speech recognition settings."""
 
+    backend: str = "whisper"  # a registered recognizer backend (assist.asr.backends)
     model: str = "base"
     device: str = "cpu"
     compute_type: str = "int8"
@@ -47,6 +73,8 @@ class AsrConfig:
                 raise ConfigError(f"asr.{name}: must be 0 (automatic) or more")
         if self.beam_size < 1:
             raise ConfigError("asr.beam_size: must be at least 1")
+        if not self.backend.strip():
+            raise ConfigError("asr.backend: must name a recognizer backend, e.g. \"whisper\"")
 
 
 @dataclass(frozen=True)
@@ -140,7 +168,7 @@ class RulesConfig:
             path = Path(name).expanduser()
             if not path.is_absolute():
                 local = (base / path) if base is not None else path
-                path = local if local.exists() else RESOURCES / path
+                path = local if local.exists() else resource_path(*path.parts)
             found.append(path)
         return tuple(found)
 
