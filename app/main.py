@@ -1,4 +1,5 @@
-"""`sufler`: the desktop panel; engine subcommands (transcribe, rules, ...) go to assist.cli."""
+"""`sufler`: the desktop panel; engine subcommands (transcribe, rules, ...) go to the engine's
+command line (`assist.run_command`)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,15 @@ from pathlib import Path
 from types import TracebackType
 
 from assist import (
-    RESOURCES,
+    DEMO_AUDIO,
     AssistError,
     ConfigError,
     EngineConfig,
     load_config,
     purge_calls,
     replace_config,
+    resource_path,
+    run_command,
     user_config_path,
 )
 
@@ -51,7 +54,7 @@ def app_config(path: str | None = None) -> EngineConfig:
 def seed_user_rules(folder: Path) -> None:
     """First start: copy the default rule files beside the user's config (admins edit those;
     the packaged defaults stay untouched)."""
-    defaults = RESOURCES / "rules"
+    defaults = resource_path("rules")
     try:
         (folder / "rules").mkdir(parents=True, exist_ok=True)
         for rules in defaults.glob("*.toml"):
@@ -134,14 +137,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((arg for arg in args_list if not arg.startswith("-")), None)
     if first in ENGINE_COMMANDS:
-        from assist.cli import main as engine_main
-
-        return engine_main(args_list)
+        return run_command(args_list)
     args = _parser().parse_args(args_list)
-    if args.no_gui:
-        from assist.cli import main as engine_main
-
-        return engine_main(["--demo"] + (["-v"] if args.verbose else []))
+    if args.no_gui:  # the same call as JSON Lines, through the engine's command line
+        return run_command(
+            (["-v"] if args.verbose else [])
+            + ["transcribe", args.play or str(DEMO_AUDIO), "--pace", args.pace]
+            + (["--model", args.model] if args.model else [])
+            + (["--config", args.config] if args.config else []))
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
         print("sufler: no display to open the window on (DISPLAY is not set). Run it in a "

@@ -23,12 +23,14 @@ from assist import (
     EngineConfig,
     EngineError,
     Event,
+    FeedbackAction,
     FileSource,
     LatencyLog,
     Leg,
     LiveSource,
     purge_calls,
     replace_config,
+    run_call,
 )
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,8 @@ class CallSession:
     """One engine kept warm between calls; each call runs on its own named thread.
 
     The GUI calls `start`, `stop` and the hint controls; none of them waits for the engine:
-    controls go through a one-thread executor, events come back through the bridge.
+    controls go through a one-thread executor to the engine's control API, events come back
+    through the bridge.
     """
 
     def __init__(self, config: EngineConfig, bridge: EngineBridge,
@@ -91,14 +94,12 @@ class CallSession:
         self.bridge = bridge
         self.config = config
         self._extra_sink = extra_sink
-        self._engine: Engine | None = None
+        self._engine = Engine(config, bridge.post)
         self._thread: threading.Thread | None = None
         self._controls = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="sufler-controls")
-        self._sinks: list[Callable[[Event], None]] = []
         self._loader: threading.Thread | None = None
         self._active = threading.Event()
-        self._source: AudioSource | None = None
         self.muted = False
         self.call_id = ""
 
@@ -114,16 +115,6 @@ class CallSession:
         live a moment longer; a quit must not wait for, or ask about, that)."""
         return self._active.is_set()
 
-    def _engine_for(self, config: EngineConfig) -> Engine:
-        if self._engine is None or self._engine.config != config:
-            old = self._engine
-            keep = old is not None and old.config.asr == config.asr
-            self._engine = Engine(config, self._sink,
-                                  recognizer=old.loaded_recognizer if keep and old else None)
-            if self._engine.rules is not None:
-                self._engine.rules.gate.muted = self.muted
-        return self._engine
-
     # -- calls --------------------------------------------------------------------------
 
     def preload(self) -> None:
@@ -135,7 +126,8 @@ class CallSession:
         def load() -> None:
             lower_priority()
             try:
-                self._engine_for(self.config).load()
+                self._engine.configure(self.config)
+                self._engine.load()
             except AssistError as exc:
                 self.bridge.post(EngineError(str(exc), False, 0.0))
             except Exception as exc:
@@ -158,12 +150,7 @@ class CallSession:
         self._thread.start()
 
     def stop(self) -> None:
-        engine = self._engine
-        if engine is not None:
-            engine.stop()
-        source = self._source
-        if isinstance(source, LiveSource):
-            source.stop()
+        self._engine.stop()  # live capture stops at once, a played file after its block
 
     def wait(self, timeout: float | None = None) -> bool:
         """For tests and shutdown: True when no call thread is left running."""
@@ -200,15 +187,14 @@ class CallSession:
         storage = self.config.storage
         try:
             source, config = self._source_for(plan)
-            self._source = source
-            engine = self._engine_for(config)
             operator = storage.operator_id or getpass.getuser() or "operator"
             latency = LatencyLog(storage.logs_path(), operator, call_id, config.asr.model)
             if storage.save_calls:
                 recorder = CallRecorder(storage.calls_path(), call_id, storage.mask_pii)
-            self._sinks = [sink for sink in (latency, recorder, self._extra_sink) if sink]
-            engine.load()
-            stats = engine.transcribe(source)
+            sinks = [sink for sink in (latency, recorder, self._extra_sink) if sink]
+            self._engine.configure(config)
+            self._engine.load()
+            stats = run_call(config, source, sinks, self._engine)
         except AssistError as exc:
             error = str(exc)
             self.bridge.post(EngineError(error, False, 0.0))
@@ -217,7 +203,6 @@ class CallSession:
             error = f"{type(exc).__name__}: {exc}"
             self.bridge.post(EngineError(error, False, 0.0))
         finally:
-            self._source = None
             if latency is not None:
                 latency.close()
             if recorder is not None:
@@ -226,18 +211,8 @@ class CallSession:
                     purge_calls(storage.calls_path(), storage.retention_days)
                 except AssistError as exc:
                     error = error or str(exc)
-            self._sinks = []
             self._active.clear()
             self.bridge.post(CallEnded(stats, saved, error))
-
-    def _sink(self, event: Event) -> None:
-        """Every engine event: to the GUI first, then the logs."""
-        self.bridge.post(event)
-        for sink in self._sinks:
-            try:
-                sink(event)
-            except Exception:
-                log.exception("sink %s failed", type(sink).__name__)
 
     # -- operator controls: never on the GUI thread -------------------------------------
 
@@ -252,21 +227,15 @@ class CallSession:
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
         engine = self._engine
-        if engine is not None and engine.rules is not None:
-            rules = engine.rules
-            self._control(lambda: rules.set_muted(muted))
+        self._control(lambda: engine.mute(muted))
 
     def snooze(self, minutes: float) -> None:
         engine = self._engine
-        if engine is not None and engine.rules is not None:
-            rules = engine.rules
-            self._control(lambda: rules.snooze(minutes))
+        self._control(lambda: engine.snooze(minutes))
 
-    def feedback(self, card_id: int, action: str) -> None:
+    def feedback(self, card_id: int, action: FeedbackAction) -> None:
         engine = self._engine
-        if engine is not None and engine.rules is not None:
-            rules = engine.rules
-            self._control(lambda: rules.feedback(card_id, action))  # type: ignore[arg-type]
+        self._control(lambda: engine.feedback(card_id, action))
 
     def shutdown(self) -> None:
         self.stop()

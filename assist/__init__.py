@@ -18,17 +18,20 @@ from assist.audio import ArraySource, AudioSource, FileSource
 from assist.audio.devices import InputDevice, list_devices
 from assist.audio.live import Leg, LiveSource
 from assist.calls import CallRecorder, delete_calls, purge_calls, saved_calls
+from assist.cli import main as run_command
 from assist.config import (
+    DEMO_AUDIO,
     RESOURCES,
     EngineConfig,
     dump_config,
     load_config,
     load_config_text,
     replace_config,
+    resource_path,
     save_config,
     user_config_path,
 )
-from assist.engine import CallStats, Engine
+from assist.engine import CallStats, Engine, run_call
 from assist.errors import (
     AssistError,
     AudioDecodeError,
@@ -46,6 +49,7 @@ from assist.events import (
     EntityExtracted,
     Event,
     EventSink,
+    FeedbackAction,
     FeedbackRecorded,
     HintsControlled,
     LevelsMeasured,
@@ -59,14 +63,15 @@ from assist.events import (
     UtteranceProcessed,
     UtteranceSuppressed,
 )
+from assist.extract.registry import entity_display, entity_label
+from assist.extract.registry import kinds as entity_kinds
 from assist.files import write_atomic
 from assist.latency_log import LatencyLog
+from assist.records import event_name
 from assist.report import Report, format_cell, latency_report
 from assist.report_html import render_html, report_plots
 from assist.rules.backtest import backtest, load_call, rows
 from assist.rules.loader import parse_rules
-
-DEMO_AUDIO = RESOURCES / "demo" / "demo_call.flac"
 
 __all__ = [
     "DEMO_AUDIO",
@@ -89,6 +94,7 @@ __all__ = [
     "EntityExtracted",
     "Event",
     "EventSink",
+    "FeedbackAction",
     "FeedbackRecorded",
     "FileSource",
     "HintsControlled",
@@ -113,6 +119,10 @@ __all__ = [
     "backtest",
     "delete_calls",
     "dump_config",
+    "entity_display",
+    "entity_kinds",
+    "entity_label",
+    "event_name",
     "format_cell",
     "latency_report",
     "list_devices",
@@ -124,7 +134,10 @@ __all__ = [
     "render_html",
     "replace_config",
     "report_plots",
+    "resource_path",
     "rows",
+    "run_call",
+    "run_command",
     "save_config",
     "saved_calls",
     "user_config_path",

@@ -1,4 +1,5 @@
-"""The `sufler` command line: transcribe files now; the app, rules and reports plug in here."""
+"""The `sufler` command line: transcribe, extract, devices, rules and reports (the desktop
+panel is `app`, which hands these subcommands here)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from typing import IO, Any
 from assist.audio.devices import list_devices
 from assist.audio.live import Leg, LiveSource
 from assist.audio.source import FileSource
-from assist.calls import entity_record, transcript_record
 from assist.config import (
+    DEMO_AUDIO,
     LANGUAGE_AUTO,
     PACES,
     EngineConfig,
@@ -26,32 +27,25 @@ from assist.config import (
     load_config,
     replace_config,
 )
-from assist.engine import Engine
+from assist.engine import run_call
 from assist.errors import AssistError
 from assist.events import (
     BacklogReported,
-    CaptureChanged,
-    ChecklistUpdated,
     EngineError,
-    EntityExtracted,
     Event,
     EventSink,
-    FeedbackRecorded,
-    ReadbackChecked,
     RulesLoaded,
-    SuggestionDropped,
-    SuggestionRetired,
-    SuggestionShown,
     TranscriptUpdated,
     UtteranceSuppressed,
 )
 from assist.extract.extractor import extract, language_of
+from assist.extract.registry import outputs
 from assist.latency_log import LatencyLog
+from assist.records import to_record
 from assist.report import latency_report, render_text
 from assist.report_html import render_html
 from assist.rules.backtest import backtest, diff_rows, load_call, render, rows
 from assist.rules.book import RuleBook
-from assist.rules.gate import decision_record
 from assist.rules.loader import Rule, load_rules
 from assist.rules.report import feedback_report
 
@@ -60,8 +54,6 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
-
-DEMO_AUDIO = Path(__file__).resolve().parent.parent / "resources" / "demo" / "demo_call.flac"
 
 
 class UsageError(AssistError):
@@ -82,24 +74,14 @@ class JsonLinesWriter:
         self.count = 0
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, TranscriptUpdated):
-            if not event.final:  # interim text is for the screen; the final replaces it
-                return
-            self._write(transcript_record(event))
-            with self._lock:
-                self.count += 1
-        elif isinstance(event, EntityExtracted | ReadbackChecked):
-            self._write(entity_record(event))
-        elif isinstance(event, SuggestionShown | SuggestionDropped | SuggestionRetired
-                        | FeedbackRecorded):
-            self._write(decision_record(event))
-        elif isinstance(event, CaptureChanged):
-            self._write({"type": "capture", "speaker": event.speaker, "state": event.state,
-                         "detail": event.detail, "gap_s": round(event.gap_s, 3),
-                         "at": round(event.at, 3)})
-        elif isinstance(event, ChecklistUpdated):
-            self._write({"type": "checklist", "rule": event.rule_id, "done": list(event.done),
-                         "remaining": list(event.remaining), "emitted": round(event.at, 3)})
+        if isinstance(event, TranscriptUpdated) and not event.final:
+            return  # interim text is for the screen; the final replaces it
+        record = to_record(event)
+        if record is not None:
+            self._write(record)
+            if isinstance(event, TranscriptUpdated):
+                with self._lock:
+                    self.count += 1
         elif isinstance(event, RulesLoaded) and event.problems:
             log.warning("rules: %s", "; ".join(event.problems))
         elif isinstance(event, EngineError):
@@ -165,7 +147,8 @@ def _build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--no-rules", action="store_true", help="no suggestion rules")
 
     extract = commands.add_parser(
-        "extract", help="phones and addresses of JSON Lines texts on stdin, one line out per line")
+        "extract", help="phones, addresses and e-mails of JSON Lines texts on stdin, one line "
+        "out per line")
     extract.add_argument("--lang", choices=("ru", "en"), default=None,
                          help="language of lines that do not name one (default: by script)")
     extract.add_argument("--config", help="engine config TOML (regions, gazetteer)")
@@ -285,21 +268,15 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     else:
         out = sys.stdout
     try:
-        writer = JsonLinesWriter(out)
-        sink: EventSink = writer
+        sinks: list[EventSink] = [JsonLinesWriter(out)]
         latency = None
         if getattr(args, "latency_log", None):
             operator = args.operator_id or os.environ.get("USER") or "operator"
             latency = LatencyLog(args.latency_log, operator, uuid.uuid4().hex[:12],
                                  config.asr.model)
-
-            def sink(event: Event) -> None:
-                writer(event)
-                latency(event)
-
-        engine = Engine(config, sink)
+            sinks.append(latency)
         try:
-            stats = engine.transcribe(source)
+            stats = run_call(config, source, sinks)
         except KeyboardInterrupt:  # Ctrl+C ends a live call; what was said is written
             return EXIT_OK
         finally:
@@ -340,9 +317,7 @@ def extract_line(line: str, default_lang: str | None, config: ExtractConfig) -> 
         return {"id": ident, "error": "expected a string 'text' or a list 'segments'"}
     region = config.region_for(language_of(text, lang))
     found = extract(text, lang, region, config.gazetteer, config.gazetteer_min_score)
-    phones = list(dict.fromkeys(entity.value for entity in found if entity.kind == "phone"))
-    addresses = list(dict.fromkeys(entity.raw for entity in found if entity.kind == "address"))
-    return {"id": ident, "phones": phones, "addresses": addresses}
+    return {"id": ident, **outputs(found)}
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -441,7 +416,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The demo call through the real engine at real-time pace (until the app lands)."""
+    """The demo call through the real engine at real-time pace, as JSON Lines."""
     namespace = argparse.Namespace(
         audio=str(DEMO_AUDIO), model=None, language=None, speakers=None, pace="realtime",
         config=None, out=None, rules=None, no_rules=False, live=False, latency_log=None,

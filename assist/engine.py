@@ -1,34 +1,40 @@
-"""The engine: call audio in, timestamped transcript events out.
+"""The engine: call audio in, recognized utterances out to the call pipeline.
 
-capture → per-channel endpointer → bounded backlog → one ASR worker thread → guards → events.
-Three pacings share this flow: `realtime` feeds audio at wall-clock rate, `fast` as fast as
-possible (nothing is ever shed), and `simulated` runs a discrete-event simulation on a
-virtual clock: idle waiting for audio is skipped, but every recognizer call is timed for
-real and occupies the virtual worker for exactly that long, so the latency a live call
-would see is measured in the time its compute takes.
+capture → per-channel endpointer → scheduler (queue and speculation) → one ASR worker →
+guards → the call pipeline (`assist.pipeline`: extraction, read-back, rules and the gate,
+records, on its own thread). The pacing drivers (`assist.pacing`) feed the audio; this
+module turns windows into utterances and offers the app its control API (mute, snooze,
+feedback, reload), safe to call from any thread.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
-from assist.asr.backlog import Backlog, BacklogAction
-from assist.asr.recognizer import Recognizer, WhisperRecognizer
+from assist.asr.backends import create_recognizer
+from assist.asr.options import DecodePolicy, WindowContext
+from assist.asr.recognizer import Recognizer, RecognizerInfo
+from assist.asr.scheduler import (
+    BacklogAction,
+    Interim,
+    Policy,
+    Ready,
+    Recognized,
+    Scheduler,
+)
 from assist.asr.worker import AsrWorker, Outcome
 from assist.audio.source import AudioSource
-from assist.clock import VirtualClock, WallClock
 from assist.config import EngineConfig, Pace
-from assist.endpointer import Endpointed, Endpointer, Retraction, Window
+from assist.context import CallContext
+from assist.endpointer import Endpointer, Window
 from assist.errors import ConfigError
 from assist.events import (
     BacklogReported,
@@ -36,15 +42,17 @@ from assist.events import (
     EngineError,
     EngineState,
     EngineStateChanged,
-    EntityExtracted,
+    Event,
     EventSink,
+    FeedbackAction,
     LevelsMeasured,
     StageTimes,
     TranscriptUpdated,
-    UtteranceProcessed,
     UtteranceSuppressed,
 )
-from assist.extract.extractor import CallExtractor, extract
+from assist.extract.extractor import extract
+from assist.pacing import run_live, run_simulated
+from assist.pipeline import CallPipeline, ContextWriter, learn_languages
 from assist.rules.book import RuleBook
 from assist.rules.evaluator import CallRules
 from assist.rules.session import RuleSession
@@ -53,84 +61,6 @@ from assist.vad import SAMPLE_RATE, Audio, SileroDetector, VoiceDetector
 log = logging.getLogger(__name__)
 
 LEVEL_EVERY_S = 0.2  # how often input levels are reported (for the app's meters)
-
-
-@dataclass
-class _Speculative:
-    """A tentative window sent to the recognizer before its end was certain."""
-
-    outcome: Outcome | None = None
-    asr_start: float = 0.0
-    asr_end: float = 0.0
-    confirmed: Window | None = None
-    confirmed_at: float = 0.0
-    retracted: bool = False
-
-
-class SpeculationBook:
-    """Matches tentative recognitions with the endpointer's later confirm or retraction."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[int, int], _Speculative] = {}
-        self.wasted = 0
-
-    def open(self, window: Window) -> None:
-        with self._lock:
-            self._entries[(window.channel, window.seq)] = _Speculative()
-
-    def retract(self, retraction: Retraction, backlog: Backlog) -> None:
-        key = (retraction.channel, retraction.seq)
-        with self._lock:  # lock order: book, then backlog; the worker never holds both
-            entry = self._entries.get(key)
-            if entry is None:
-                return
-            if backlog.remove(*key):
-                del self._entries[key]  # never started: nothing wasted
-            elif entry.outcome is not None:
-                del self._entries[key]
-                self.wasted += 1
-            else:
-                entry.retracted = True  # running: `arrived` drops it
-
-    def forget(self, channel: int, seq: int) -> None:
-        """A tentative window was shed unrecognised: its confirmation must queue it anew."""
-        with self._lock:
-            self._entries.pop((channel, seq), None)
-
-    def confirm(
-        self, window: Window, now: float
-    ) -> tuple[Outcome, float, float] | Literal["absent", "pending"]:
-        """The final window: its recognition if done, "pending" if running, else "absent"."""
-        with self._lock:
-            entry = self._entries.get((window.channel, window.seq))
-            if entry is None or entry.retracted:
-                return "absent"
-            if entry.outcome is None:
-                entry.confirmed, entry.confirmed_at = window, now
-                return "pending"
-            del self._entries[(window.channel, window.seq)]
-            return entry.outcome, entry.asr_start, entry.asr_end
-
-    def arrived(
-        self, outcome: Outcome, asr_start: float, asr_end: float
-    ) -> tuple[Window, float] | Literal["held", "dropped"]:
-        """A tentative recognition finished: (final window, emit time) if confirmed, "held"
-        while its end is still uncertain, "dropped" if speech resumed meanwhile."""
-        key = (outcome.window.channel, outcome.window.seq)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return "dropped"
-            if entry.retracted:
-                del self._entries[key]
-                self.wasted += 1
-                return "dropped"
-            if entry.confirmed is not None:
-                del self._entries[key]
-                return entry.confirmed, max(asr_end, entry.confirmed_at)
-            entry.outcome, entry.asr_start, entry.asr_end = outcome, asr_start, asr_end
-            return "held"
 
 
 @dataclass
@@ -154,34 +84,41 @@ class CallStats:
 
 
 class Engine:
-    """Turns a call's audio into events on `sink`. One call at a time."""
+    """Turns calls' audio into events, one call at a time; the model stays loaded between
+    calls. `sink` receives every event of every call; `transcribe` may add sinks per call."""
 
     def __init__(
         self,
         config: EngineConfig,
-        sink: EventSink,
+        sink: EventSink | None = None,
         recognizer: Recognizer | None = None,
         detector_factory: Callable[[], VoiceDetector] = SileroDetector,
         rules: RuleSession | None = None,
+        policy: DecodePolicy | None = None,
+        context_writers: Sequence[ContextWriter] = (learn_languages,),
     ) -> None:
         self.config = config
-        self._sink = sink
+        self._sinks: tuple[EventSink, ...] = (sink,) if sink is not None else ()
         self._recognizer = recognizer
         self._detector_factory = detector_factory
+        self._policy = policy
+        self._context_writers = tuple(context_writers)
         self._stop = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # stats and state
+        self._call_lock = threading.Lock()  # which pipeline (if any) the controls go to
         self._state: EngineState | None = None
-        self._utterance_id = 0
+        self._pipeline: CallPipeline | None = None
+        self._source: AudioSource | None = None
         self.stats = CallStats()
-        self._energy: list[float] = []
-        self._energy_samples: list[int] = []
-        self._levels_at = 0.0
-        self._extractor = CallExtractor(config.extract)
-        self._extract_lock = threading.Lock()
-        if rules is None and config.rules.enabled:
-            base = Path(config.origin) if config.origin else None
-            rules = RuleSession(config.rules, self._emit, RuleBook(config.rules.paths(base)))
-        self.rules = rules  # the operator's controls (mute, snooze, feedback) live here
+        self._rules = rules if rules is not None else self._rules_for(config)
+
+    def _rules_for(self, config: EngineConfig) -> RuleSession | None:
+        if not config.rules.enabled:
+            return None
+        base = Path(config.origin) if config.origin else None
+        return RuleSession(config.rules, self._emit, RuleBook(config.rules.paths(base)))
+
+    # -- the model ----------------------------------------------------------------------
 
     @property
     def recognizer(self) -> Recognizer:
@@ -191,21 +128,39 @@ class Engine:
         return self._recognizer
 
     @property
-    def loaded_recognizer(self) -> Recognizer | None:
-        """The recognizer if already loaded (to hand to a new engine), else None."""
-        return self._recognizer
+    def loaded(self) -> bool:
+        return self._recognizer is not None
 
     def load(self) -> None:
         """Load and warm up the model; READY is only announced after the warm-up."""
         if self._recognizer is not None:
             return
         self._set_state("loading", self.config.asr.model, 0.0)
-        recognizer = WhisperRecognizer(self.config.asr)
-        self._set_state("warming_up", recognizer.resolved.location, 0.0)
+        recognizer = create_recognizer(self.config.asr)
+        self._set_state("warming_up", recognizer.describe().location, 0.0)
         recognizer.warm_up()
         self._warm_up_text_stages()
         self._recognizer = recognizer
-        self._set_state("ready", recognizer.resolved.source, 0.0)
+        self._set_state("ready", recognizer.describe().source, 0.0)
+
+    def describe(self) -> RecognizerInfo | None:
+        """The loaded recognizer, or None before `load`."""
+        return self._recognizer.describe() if self._recognizer is not None else None
+
+    def configure(self, config: EngineConfig) -> None:
+        """New settings for the next call (not during one): the model is kept unless the
+        recognizer settings changed, the rules are rebuilt if theirs did; mute stays."""
+        if self.running:
+            raise RuntimeError("configure between calls, not during one")
+        if config.asr != self.config.asr:
+            self._recognizer = None
+            self._state = None
+        if config.rules != self.config.rules or config.origin != self.config.origin:
+            muted = self.muted
+            self._rules = self._rules_for(config)
+            if self._rules is not None and muted:
+                self._rules.set_muted(True)
+        self.config = config
 
     def _warm_up_text_stages(self) -> None:
         """The extractor's and matcher's first use loads data (phone metadata per region,
@@ -217,304 +172,282 @@ class Engine:
             try:
                 extract(text, language, extract_config.region_for(language),
                         extract_config.gazetteer, extract_config.gazetteer_min_score)
-                if self.rules is not None:
-                    CallRules(self.rules.compiled).on_transcript(
+                if self._rules is not None:
+                    CallRules(self._rules.compiled).on_transcript(
                         "customer", text, language, 1.0, 1.0)
             except Exception:  # a warm-up problem shows up again, and is logged, on the call
                 log.exception("warming up the text stages failed")
 
+    # -- the operator's controls: any thread -------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._pipeline is not None
+
+    @property
+    def muted(self) -> bool:
+        return self._rules is not None and self._rules.muted
+
+    def mute(self, muted: bool = True) -> None:
+        """One-click mute (kept across calls until unmuted): visible cards go too."""
+        self._control(lambda rules: rules.set_muted(muted))
+
+    def snooze(self, minutes: float | None = None) -> None:
+        """No new cards for `minutes` (default from config); 0 ends a snooze."""
+        self._control(lambda rules: rules.snooze(minutes))
+
+    def feedback(self, card_id: int, action: FeedbackAction) -> None:
+        """👍/👎, dismiss or mute-this-rule on a card of the current call."""
+        self._control(lambda rules: rules.feedback(card_id, action))
+
+    def reload_rules(self) -> None:
+        """Re-read the rule files now; a broken file keeps its last good rules."""
+        self._control(lambda rules: rules.reload())
+
+    def _control(self, action: Callable[[RuleSession], None]) -> None:
+        rules = self._rules
+        if rules is None:
+            return
+        with self._call_lock:
+            pipeline = self._pipeline
+            if pipeline is not None:
+                pipeline.control(lambda: action(rules))
+                return
+        action(rules)  # between calls: the rule session's own lock serialises it
+
     def stop(self) -> None:
-        """Ask a running `transcribe` to stop after the current block (from any thread)."""
+        """Ask a running `transcribe` to stop after the current block (from any thread);
+        live capture stops at once."""
         self._stop.set()
+        source = self._source
+        if source is not None:
+            source.stop()
+
+    # -- one call -----------------------------------------------------------------------
 
     def speaker_of(self, channel: int) -> str:
         return self.config.channels.speakers[channel]
 
-    def transcribe(self, source: AudioSource, pace: Pace | None = None) -> CallStats:
-        """Run one call through the engine; returns when every window is recognised."""
+    def transcribe(self, source: AudioSource, pace: Pace | None = None,
+                   sinks: Sequence[EventSink] = ()) -> CallStats:
+        """Run one call through the engine; returns when every window is recognised and
+        every stage after recognition is done. `sinks` receive this call's events."""
         pace = pace or self.config.pace
-        if source.channels > len(self.config.channels.speakers):
-            raise ConfigError(
-                f"the audio has {source.channels} channels but only "
-                f"{len(self.config.channels.speakers)} speakers are configured"
-            )
+        speakers = self.config.channels.speakers
+        if source.channels > len(speakers):
+            raise ConfigError(f"the audio has {source.channels} channels but only "
+                              f"{len(speakers)} speakers are configured")
+        if self.running:
+            raise RuntimeError("one call at a time")
         recognizer = self.recognizer
         self._stop.clear()
         self.stats = CallStats()
-        self._utterance_id = 0
-        self._extractor = CallExtractor(self.config.extract)
-        self._book = SpeculationBook()
-        self._energy = [0.0] * source.channels
-        self._energy_samples = [0] * source.channels
-        self._levels_at = 0.0
-        endpointers = [
-            Endpointer(channel, self.config.endpoint, self._detector_factory())
-            for channel in range(source.channels)
-        ]
+        context = CallContext(speakers[: source.channels],
+                              self.config.channels.languages[: source.channels])
+        pipeline = CallPipeline(self.config, [*self._sinks, *sinks], context, self._rules,
+                                lambda: self.stats.rtf, charge_queue_wait=pace != "simulated",
+                                writers=self._context_writers)
+        call = _Call(self, source.channels, recognizer, pipeline, pace)
+        pipeline.start()
+        with self._call_lock:
+            self._pipeline = pipeline
+        self._source = source
         begin = time.perf_counter()
-        if pace == "simulated":
-            self._run_simulated(source, endpointers, recognizer)
-        else:
-            self._run_live(source, endpointers, recognizer, pace)
-        self.stats.wall_s = time.perf_counter() - begin
-        self.stats.wasted = self._book.wasted
-        return self.stats
-
-    # -- live pacing: realtime and fast -------------------------------------------------
-
-    def _run_live(
-        self,
-        source: AudioSource,
-        endpointers: list[Endpointer],
-        recognizer: Recognizer,
-        pace: Pace,
-    ) -> None:
-        clock = WallClock()
-        backlog = Backlog(self.config.backlog, "live" if pace == "realtime" else "block")
-
-        def done(outcome: Outcome) -> None:
-            asr_end = clock.now()
-            self._finished(outcome, outcome.started, asr_end)
-            if len(backlog) == 0:
-                self._set_state("running", "", asr_end)
-
-        worker = AsrWorker(recognizer, self.config, backlog, done, clock.now)
-        block = self._block_samples()
-        self._set_state("running", pace, 0.0)
-        opener = getattr(source, "open", None)
-        if callable(opener):  # live devices open before the clock starts
-            opener()
-        clock.reset()
-        self._start_rules(clock.now, len(endpointers))
-        attach = getattr(source, "attach", None)
-        if callable(attach):  # live capture reports lost and returning devices
-            attach(self._capture_changed, clock.now)
-        worker.start()
         try:
-            for index, blocks in enumerate(source.blocks(block)):
-                if self._stop.is_set():
-                    break
-                audio_end = (index * block + len(blocks[0])) / SAMPLE_RATE
-                if pace == "realtime":
-                    clock.sleep_until(audio_end)
-                self.stats.audio_s = audio_end
-                self._feed(endpointers, blocks, backlog, clock.now())
-            self._feed(endpointers, None, backlog, clock.now())
-        finally:
-            backlog.close()
-            worker.join()
-        self._set_state("stopped", "", clock.now())
-
-    def _feed(
-        self,
-        endpointers: list[Endpointer],
-        blocks: list[Audio] | None,
-        backlog: Backlog,
-        now: float,
-    ) -> None:
-        """One block per leg through the endpointers (None: end of the call, flush them)."""
-        if blocks is not None:
-            self._levels(blocks, now)
-        for channel, endpointer in enumerate(endpointers):
-            if blocks is None:
-                items = endpointer.finish(now)
+            if pace == "simulated":
+                end = run_simulated(call, source, call.scheduler_for)
             else:
-                items = endpointer.feed(blocks[channel], now, now)
-            for item in items:
-                self._endpointed(backlog, item, now)
-        if self.rules is not None:
-            speaking = [self.speaker_of(channel) for channel, endpointer in
-                        enumerate(endpointers) if endpointer.in_speech]
-            try:
-                self.rules.tick(now, speaking)
-            except Exception:  # a rules bug must not stop the call
-                log.exception("rules tick failed")
-
-    def _start_rules(self, clock: Callable[[], float], channels: int) -> None:
-        if self.rules is not None:
-            self.rules.start(clock, [self.speaker_of(channel) for channel in range(channels)])
-
-    def _endpointed(self, backlog: Backlog, item: Endpointed, now: float) -> None:
-        """Route the endpointer's output: retract, queue, or confirm a speculation."""
-        if isinstance(item, Retraction):
-            self._book.retract(item, backlog)
-            return
-        if item.tentative:
-            self._book.open(item)
-            self._enqueue(backlog, item, now)
-            return
-        ready = self._book.confirm(item, now)
-        if ready == "absent":
-            self._enqueue(backlog, item, now)
-        elif ready != "pending":
-            outcome, asr_start, asr_end = ready
-            self._publish(self._confirmed(outcome, item), asr_start, asr_end, max(asr_end, now))
-
-    def _finished(self, outcome: Outcome, asr_start: float, asr_end: float) -> None:
-        """A recognition is done: publish it, or hold/drop it if it was speculative."""
-        if not outcome.window.tentative:
-            self._publish(outcome, asr_start, asr_end, asr_end)
-            return
-        confirmed = self._book.arrived(outcome, asr_start, asr_end)
-        if confirmed == "held":
-            self._interim(outcome, asr_start, asr_end)
-        elif confirmed != "dropped":
-            window, emitted = confirmed
-            self._publish(self._confirmed(outcome, window), asr_start, asr_end, emitted)
-
-    @staticmethod
-    def _confirmed(outcome: Outcome, final: Window) -> Outcome:
-        """The speculative outcome under its final window; `endpointed` stays the moment
-        the end was first proposed, when recognition could start."""
-        return replace(outcome, window=replace(final, endpointed=outcome.window.endpointed))
-
-    def _enqueue(self, backlog: Backlog, window: Window, now: float) -> None:
-        actions = backlog.put(window, now)
-        for action in actions:
-            self._report_backlog(action, now)
-        if len(backlog) >= 2 or actions:
-            self._set_state("catching_up", f"{len(backlog)} windows waiting", now)
-
-    # -- simulated pacing ---------------------------------------------------------------
-
-    def _run_simulated(
-        self, source: AudioSource, endpointers: list[Endpointer], recognizer: Recognizer
-    ) -> None:
-        clock = VirtualClock()
-        backlog = Backlog(self.config.backlog, "live")
-        inbox = Backlog(self.config.backlog, "block")
-        results: queue.Queue[Outcome] = queue.Queue()
-        worker = AsrWorker(recognizer, self.config, inbox, results.put, clock.now)
-        busy_until = 0.0
-        running: tuple[Outcome, float, float] | None = None  # outcome, virtual start, end
-
-        def advance(t: float) -> None:
-            """Play the virtual worker forward to time t."""
-            nonlocal busy_until, running
-            while True:
-                if running is not None and running[2] <= t:
-                    outcome, start, end = running
-                    clock.advance_to(end)
-                    self._finished(outcome, start, end)
-                    busy_until, running = end, None
-                    if len(backlog) == 0:
-                        self._set_state("running", "", end)
-                    continue
-                oldest = backlog.oldest()
-                if running is None and oldest is not None and oldest.endpointed <= t:
-                    window = backlog.pop()
-                    assert window is not None
-                    start = max(window.endpointed, busy_until)
-                    clock.advance_to(start)
-                    inbox.put(window, start)
-                    outcome = results.get()
-                    running = (outcome, start, start + outcome.compute_s)
-                    continue
-                return
-
-        block = self._block_samples()
-        self._set_state("running", "simulated", 0.0)
-        self._start_rules(clock.now, len(endpointers))
-        worker.start()
-        try:
-            for index, blocks in enumerate(source.blocks(block)):
-                if self._stop.is_set():
-                    break
-                now = (index * block + len(blocks[0])) / SAMPLE_RATE
-                advance(now)
-                clock.advance_to(now)
-                self.stats.audio_s = now
-                self._feed(endpointers, blocks, backlog, now)
-                advance(now)
-            self._feed(endpointers, None, backlog, self.stats.audio_s)
-            advance(math.inf)
+                end = run_live(call, source, pace, call.scheduler_for)
         finally:
-            inbox.close()
-            worker.join()
-        self._set_state("stopped", "", clock.now())
+            self._source = None
+            with self._call_lock:
+                pipeline.close()
+                self._pipeline = None
+        self.stats.wall_s = time.perf_counter() - begin
+        self.stats.wasted = call.wasted
+        self._set_state("stopped", "", end)
+        return self.stats
 
     # -- events -------------------------------------------------------------------------
 
-    def _block_samples(self) -> int:
-        return max(1, int(self.config.chunk_ms * SAMPLE_RATE / 1000))
-
-    def _publish(self, outcome: Outcome, asr_start: float, asr_end: float, emitted: float) -> None:
-        window = outcome.window
-        speaker = self.speaker_of(window.channel)
+    def _set_state(self, state: EngineState, detail: str, at: float) -> None:
         with self._lock:
-            self.stats.compute_s += outcome.compute_s
+            if state == self._state:
+                return
+            self._state = state
+        self._emit(EngineStateChanged(state, detail, at))
+
+    def _emit(self, event: Event) -> None:
+        """To the running call's pipeline (in order with its utterances), else directly."""
+        pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.post(event)
+            return
+        for sink in self._sinks:
+            try:
+                sink(event)
+            except Exception:  # a listener's bug must not stop the engine
+                log.exception("event sink failed on %s", type(event).__name__)
+
+    def _count(self, **changes: float) -> None:
+        with self._lock:
+            for name, value in changes.items():
+                setattr(self.stats, name, getattr(self.stats, name) + value)
+
+
+def run_call(config: EngineConfig, source: AudioSource, sinks: Sequence[EventSink] = (),
+             engine: Engine | None = None) -> CallStats:
+    """One call with `config` from `source` to `sinks`: the CLI's and the app's way in. A
+    given engine (kept between calls, model loaded) takes the config first."""
+    if engine is None:
+        engine = Engine(config)
+    elif engine.config != config:
+        engine.configure(config)
+    return engine.transcribe(source, sinks=sinks)
+
+
+class _Call:
+    """One call in progress: endpointers, the scheduler, levels; driven by a pacing driver."""
+
+    def __init__(self, engine: Engine, channels: int, recognizer: Recognizer,
+                 pipeline: CallPipeline, pace: Pace) -> None:
+        self._engine = engine
+        self._config = engine.config
+        self._recognizer = recognizer
+        self._pipeline = pipeline
+        self._pace = pace
+        self._channels = channels
+        self._endpointers = [Endpointer(channel, self._config.endpoint,
+                                        engine._detector_factory())
+                             for channel in range(channels)]
+        self._scheduler: Scheduler | None = None
+        self._clock: Callable[[], float] = lambda: 0.0
+        self._utterance_id = 0
+        self._energy = [0.0] * channels
+        self._energy_samples = [0] * channels
+        self._levels_at = 0.0
+
+    # -- what the pacing drivers call --------------------------------------------------
+
+    @property
+    def block_samples(self) -> int:
+        return max(1, int(self._config.chunk_ms * SAMPLE_RATE / 1000))
+
+    @property
+    def stopping(self) -> bool:
+        return self._engine._stop.is_set()
+
+    @property
+    def wasted(self) -> int:
+        return self._scheduler.wasted if self._scheduler is not None else 0
+
+    def scheduler_for(self, policy: Policy) -> Scheduler:
+        self._scheduler = Scheduler(self._config.backlog, policy)
+        return self._scheduler
+
+    def start(self, clock: Callable[[], float], scheduler: Scheduler) -> None:
+        self._clock = clock
+        self._engine._set_state("running", self._pace, 0.0)
+        rules = self._engine._rules
+        if rules is not None:
+            rules.start(clock, [self._engine.speaker_of(channel)
+                                for channel in range(self._channels)])
+
+    def worker(self, take: Callable[[], Window | None], on_done: Callable[[Outcome], None],
+               clock: Callable[[], float]) -> AsrWorker:
+        # batch pacing lets the context catch up before each window: same text every run
+        catch_up = None if self._pace == "realtime" else self._pipeline.wait_idle
+        context: WindowContext = self._pipeline.context
+        return AsrWorker(self._recognizer, self._config, take, on_done, clock, context,
+                         self._engine._policy, catch_up)
+
+    def audio_until(self, seconds: float) -> None:
+        self._engine.stats.audio_s = seconds
+
+    def idle(self, now: float) -> None:
+        self._engine._set_state("running", "", now)
+
+    def capture_changed(self, event: CaptureChanged) -> None:
+        self._engine._emit(replace(event, speaker=self._engine.speaker_of(event.channel)))
+
+    def feed(self, blocks: list[Audio] | None, now: float) -> None:
+        """One block per leg through the endpointers (None: end of the call, flush them)."""
+        assert self._scheduler is not None
+        if blocks is not None:
+            self._levels(blocks, now)
+        for channel, endpointer in enumerate(self._endpointers):
+            items = (endpointer.finish(now) if blocks is None
+                     else endpointer.feed(blocks[channel], now, now))
+            for item in items:
+                submitted = self._scheduler.submit(item, now)
+                for action in submitted.actions:
+                    self._report_backlog(action, now)
+                if submitted.queued and (len(self._scheduler) >= 2 or submitted.actions):
+                    self._engine._set_state("catching_up",
+                                            f"{len(self._scheduler)} windows waiting", now)
+                if submitted.ready is not None:
+                    self._publish(submitted.ready)
+        if self._engine._rules is not None:
+            speaking = [self._engine.speaker_of(channel)
+                        for channel, endpointer in enumerate(self._endpointers)
+                        if endpointer.in_speech]
+            self._pipeline.tick(now, speaking)
+
+    def recognized(self, outcome: Outcome, asr_start: float, asr_end: float) -> None:
+        """A recognition is done: publish it, show it as interim, or drop it (void)."""
+        assert self._scheduler is not None
+        done = self._scheduler.finished(Recognized(outcome.window, outcome, asr_start, asr_end))
+        if isinstance(done, Ready):
+            self._publish(done)
+        elif isinstance(done, Interim):
+            self._interim(done.recognized)
+
+    # -- utterances ---------------------------------------------------------------------
+
+    def _publish(self, ready: Ready) -> None:
+        recognized = ready.recognized
+        outcome = recognized.result
+        assert isinstance(outcome, Outcome)
+        window, emitted = ready.window, ready.emitted
+        speaker = self._engine.speaker_of(window.channel)
+        self._engine._count(compute_s=outcome.compute_s)
         if outcome.error is not None or outcome.recognition is None or outcome.verdict is None:
-            with self._lock:
-                self.stats.errors += 1
-            self._emit(EngineError(f"recognizer failed: {outcome.error}", True, emitted))
+            self._engine._count(errors=1)
+            self._engine._emit(EngineError(f"recognizer failed: {outcome.error}", True, emitted))
             return
         if outcome.verdict.reason is not None:
-            with self._lock:
-                self.stats.suppressed += 1
-            self._emit(
-                UtteranceSuppressed(speaker, window.start, window.end, outcome.verdict.reason,
-                                    emitted)
-            )
+            self._engine._count(suppressed=1)
+            self._engine._emit(UtteranceSuppressed(speaker, window.start, window.end,
+                                                   outcome.verdict.reason, emitted))
             return
-        with self._lock:
-            self._utterance_id += 1
-            self.stats.utterances += 1
-            utterance_id = self._utterance_id
-        times = StageTimes(window.captured, window.endpointed, asr_start, asr_end, emitted)
+        self._utterance_id += 1
+        self._engine._count(utterances=1)
         recognition = outcome.recognition
-        transcript = TranscriptUpdated(
-            utterance_id=utterance_id,
-            speaker=speaker,
-            channel=window.channel,
-            text=outcome.verdict.text,
-            start=window.start,
-            end=window.end,
-            final=True,
-            language=recognition.language,
-            times=times,
-            window_reason=window.reason,
-            avg_logprob=recognition.avg_logprob,
-            no_speech_prob=recognition.no_speech_prob,
-        )
-        self._emit(transcript)
-        begin = time.perf_counter()  # what follows is charged to the cards' age
-        found: list[object] = []
-        if self.config.extract.enabled and transcript.text:
-            with self._extract_lock:
-                try:
-                    found = list(self._extractor.process(transcript, emitted))
-                except Exception:  # an extractor bug must not cost the transcript
-                    log.exception("extraction failed on utterance %d", utterance_id)
-            for event in found:
-                self._emit(event)
-        extracted = emitted + time.perf_counter() - begin
-        if self.rules is not None:
-            try:
-                self.rules.transcript(transcript, emitted + time.perf_counter() - begin)
-                for event in found:
-                    if isinstance(event, EntityExtracted):
-                        self.rules.entity(event, emitted + time.perf_counter() - begin)
-            except Exception:  # a rules bug must not stop the call either
-                log.exception("rules failed on utterance %d", utterance_id)
-        with self._lock:
-            rtf = self.stats.rtf
-        self._emit(UtteranceProcessed(utterance_id, speaker, extracted,
-                                      emitted + time.perf_counter() - begin, rtf))
+        times = StageTimes(window.captured, window.endpointed, recognized.asr_start,
+                           recognized.asr_end, emitted)
+        self._pipeline.recognized(TranscriptUpdated(
+            utterance_id=self._utterance_id, speaker=speaker, channel=window.channel,
+            text=outcome.verdict.text, start=window.start, end=window.end, final=True,
+            language=recognition.language, times=times, window_reason=window.reason,
+            avg_logprob=recognition.avg_logprob, no_speech_prob=recognition.no_speech_prob))
 
-    def _interim(self, outcome: Outcome, asr_start: float, asr_end: float) -> None:
+    def _interim(self, recognized: Recognized) -> None:
         """Text of a window whose end is not yet certain, for display only: the final text
         (or the next interim) of the same speaker replaces it; rules and extraction wait."""
+        outcome = recognized.result
+        assert isinstance(outcome, Outcome)
         verdict, recognition = outcome.verdict, outcome.recognition
         if verdict is None or recognition is None or verdict.reason is not None:
             return
         if not verdict.text:
             return
         window = outcome.window
-        times = StageTimes(window.captured, window.endpointed, asr_start, asr_end, asr_end)
-        self._emit(TranscriptUpdated(0, self.speaker_of(window.channel), window.channel,
-                                     verdict.text, window.start, window.end, False,
-                                     recognition.language, times, window.reason,
-                                     recognition.avg_logprob, recognition.no_speech_prob))
+        times = StageTimes(window.captured, window.endpointed, recognized.asr_start,
+                           recognized.asr_end, recognized.asr_end)
+        self._engine._emit(TranscriptUpdated(
+            0, self._engine.speaker_of(window.channel), window.channel, verdict.text,
+            window.start, window.end, False, recognition.language, times, window.reason,
+            recognition.avg_logprob, recognition.no_speech_prob))
 
     def _levels(self, blocks: list[Audio], now: float) -> None:
         """Accumulate input energy per leg; report levels every LEVEL_EVERY_S of audio."""
@@ -530,34 +463,10 @@ class Engine:
             for energy, samples in zip(self._energy, self._energy_samples, strict=True))
         self._energy = [0.0] * len(blocks)
         self._energy_samples = [0] * len(blocks)
-        speakers = tuple(self.speaker_of(channel) for channel in range(len(blocks)))
-        self._emit(LevelsMeasured(levels, speakers, now))
-
-    def _capture_changed(self, event: CaptureChanged) -> None:
-        self._emit(replace(event, speaker=self.speaker_of(event.channel)))
+        speakers = tuple(self._engine.speaker_of(channel) for channel in range(len(blocks)))
+        self._engine._emit(LevelsMeasured(levels, speakers, now))
 
     def _report_backlog(self, action: BacklogAction, now: float) -> None:
-        with self._lock:
-            if action.action == "folded":
-                self.stats.folded += 1
-            else:
-                self.stats.shed += 1
-        if action.action == "shed":
-            self._book.forget(action.channel, action.seq)
-        self._emit(
-            BacklogReported(action.action, self.speaker_of(action.channel), action.seconds,
-                            action.pending, action.lag, now)
-        )
-
-    def _set_state(self, state: EngineState, detail: str, at: float) -> None:
-        with self._lock:
-            if state == self._state:
-                return
-            self._state = state
-        self._emit(EngineStateChanged(state, detail, at))
-
-    def _emit(self, event: object) -> None:
-        try:
-            self._sink(event)  # type: ignore[arg-type]
-        except Exception:  # a listener's bug must not stop the call
-            log.exception("event sink failed on %s", type(event).__name__)
+        self._engine._count(**{action.action: 1})
+        self._engine._emit(BacklogReported(action.action, self._engine.speaker_of(action.channel),
+                                           action.seconds, action.pending, action.lag, now))

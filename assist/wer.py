@@ -11,7 +11,7 @@ _LABEL = re.compile(r"\b(?:LEFT|RIGHT):")
 _NON_WORD = re.compile(r"[^\w']+")
 
 
-def normalize_words(text: str) -> list[str]:
+def normalise_words(text: str) -> list[str]:
     """Lowercase words without punctuation; ё→е; curly apostrophes straightened."""
     text = _LABEL.sub(" ", text).lower().replace("ё", "е").replace("’", "'")
     words = _NON_WORD.sub(" ", text).split()
@@ -33,6 +33,6 @@ class WerCount:
 
 def word_errors(reference: str, hypothesis: str) -> WerCount:
     """Substitutions + deletions + insertions against the reference's word count."""
-    ref = normalize_words(reference)
-    hyp = normalize_words(hypothesis)
+    ref = normalise_words(reference)
+    hyp = normalise_words(hypothesis)
     return WerCount(int(Levenshtein.distance(ref, hyp)), len(ref))

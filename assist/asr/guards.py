@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 
 from assist.config import GuardConfig
@@ -58,7 +59,7 @@ class Verdict:
     reason: str | None
 
 
-def normalize(text: str) -> str:
+def normalise(text: str) -> str:
     """Lowercase, ё→е, punctuation to spaces: the form phantoms are matched in."""
     lowered = text.lower().replace("ё", "е").replace("’", "'")
     return _SPACES.sub(" ", _NON_WORD.sub(" ", lowered)).strip()
@@ -66,18 +67,18 @@ def normalize(text: str) -> str:
 
 def strip_phantoms(text: str, extra: tuple[str, ...] = ()) -> str:
     """Drop every sentence that contains a known phantom phrase."""
-    phantoms = PHANTOMS + tuple(normalize(p) for p in extra)
+    phantoms = PHANTOMS + tuple(normalise(p) for p in extra)
     kept = []
     found = False
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
-        norm = normalize(sentence)
+        norm = normalise(sentence)
         if any(p in norm for p in phantoms):
             found = True
         elif norm:
             kept.append(sentence.strip())
     remainder = " ".join(kept)
-    if found and len(normalize(remainder).split()) < PHANTOM_REMAINDER_WORDS:
+    if found and len(normalise(remainder).split()) < PHANTOM_REMAINDER_WORDS:
         return ""  # credits split at initials ("А. Семкин") leave only name fragments
     return remainder
 
@@ -89,7 +90,7 @@ def collapse_repeats(words: list[str], limit: int) -> tuple[list[str], int]:
     "five five five five".
     """
     removed = 0
-    norm = [normalize(w) for w in words]
+    norm = [normalise(w) for w in words]
     for size in range(1, 7):
         position = 0
         while position + size * limit <= len(words):
@@ -112,25 +113,37 @@ def collapse_repeats(words: list[str], limit: int) -> tuple[list[str], int]:
 
 def judge(
     text: str,
-    avg_logprob: float,
-    no_speech_prob: float,
-    compression_ratio: float,
+    avg_logprob: float | None,
+    no_speech_prob: float | None,
+    compression_ratio: float | None,
     config: GuardConfig,
 ) -> Verdict:
-    """Apply every guard; the first that fails names the reason."""
-    if not normalize(text):
+    """Apply every guard; the first that fails names the reason. A confidence the backend
+    did not report skips the guards that need it; the text guards always run."""
+    if not normalise(text):
         return Verdict("", "empty")
-    if no_speech_prob > config.no_speech_prob and avg_logprob < config.logprob_with_no_speech:
+    if (no_speech_prob is not None and avg_logprob is not None
+            and no_speech_prob > config.no_speech_prob
+            and avg_logprob < config.logprob_with_no_speech):
         return Verdict("", "no_speech")
-    if avg_logprob < config.min_logprob:
+    if avg_logprob is not None and avg_logprob < config.min_logprob:
         return Verdict("", "low_confidence")
-    if compression_ratio > config.compression_ratio:
+    if compression_ratio is None and text:
+        compression_ratio = text_compression_ratio(text)
+    if compression_ratio is not None and compression_ratio > config.compression_ratio:
         return Verdict("", "compression_ratio")
     cleaned = strip_phantoms(text, config.extra_blocklist)
-    if not normalize(cleaned):
+    if not normalise(cleaned):
         return Verdict("", "phantom")
     words = cleaned.split()
     collapsed, removed = collapse_repeats(words, config.repeat_limit)
     if removed and removed >= 0.5 * (len(collapsed) + removed):
         return Verdict("", "repetition")
     return Verdict(" ".join(collapsed), None)
+
+
+def text_compression_ratio(text: str) -> float:
+    """zlib compression ratio of the text, as Whisper computes it (repetitive text compresses
+    well): for backends that do not report it."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data))

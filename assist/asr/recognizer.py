@@ -1,10 +1,11 @@
-"""The speech recognizer: faster-whisper on one window at a time, no carried text."""
+"""The recognizer protocol, and faster-whisper on one window at a time with no carried text."""
 
 from __future__ import annotations
 
 import contextlib
 import copy
 import ctypes
+import dataclasses
 import logging
 import os
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assist.asr.models import ResolvedModel, resolve_model
+from assist.asr.options import DecodeOptions
 from assist.config import LANGUAGE_AUTO, AsrConfig
 from assist.errors import ModelLoadError
 from assist.vad import SAMPLE_RATE, Audio
@@ -22,16 +24,30 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Recognition:
+    """A window's text. The confidences are optional: a backend that does not report one
+    leaves it None, and the guards that need it are skipped."""
+
     text: str
     language: str
-    avg_logprob: float
-    no_speech_prob: float
-    compression_ratio: float
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
     language_prob: float = 1.0  # below 1 when the language was detected on this window
+    token_probs: tuple[float, ...] = ()  # per-token probabilities, when the backend has them
+
+
+@dataclass(frozen=True)
+class RecognizerInfo:
+    """What a loaded recognizer is, for the status line and the latency log."""
+
+    backend: str  # the `asr.backend` that made it
+    model: str  # the configured model name
+    source: str  # where it came from (a package, a folder, the hub)
+    location: str  # the path or address it runs from
 
 
 class Recognizer(Protocol):
-    """What the ASR worker needs of a model; tests use a fake."""
+    """What the engine needs of a speech recognizer backend; tests use a fake."""
 
     @property
     def multilingual(self) -> bool: ...
@@ -39,9 +55,17 @@ class Recognizer(Protocol):
     @property
     def name(self) -> str: ...
 
-    def recognize(self, audio: Audio, language: str) -> Recognition:
-        """Text of `audio` in `language`; `LANGUAGE_AUTO` detects it on the same window."""
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
+        """Text of `audio` in `language` (`LANGUAGE_AUTO` detects it on the same window),
+        decoded with `options` where given, else with the configured settings."""
         ...
+
+    def warm_up(self) -> None:
+        """Pay lazy initialisation now, before the call's first window."""
+        ...
+
+    def describe(self) -> RecognizerInfo: ...
 
 
 def default_threads() -> int:
@@ -183,7 +207,28 @@ class WhisperRecognizer:
         best = max(allowed, key=lambda lang: allowed[lang])
         return best, allowed[best] / (sum(allowed.values()) or 1.0)
 
-    def recognize(self, audio: Audio, language: str) -> Recognition:
+    def describe(self) -> RecognizerInfo:
+        return RecognizerInfo("whisper", self._config.model, self.resolved.source,
+                              str(self.resolved.location))
+
+    def _options_for(self, options: DecodeOptions | None) -> Any:
+        """faster-whisper's options with this window's overrides (the fast path: as is)."""
+        if options is None:
+            return self._options
+        changes: dict[str, Any] = {}
+        if options.beam_size is not None:
+            changes.update(beam_size=options.beam_size, best_of=options.beam_size)
+        if options.prompt is not None:
+            changes["initial_prompt"] = options.prompt or None
+        if options.hotwords is not None:
+            changes["hotwords"] = options.hotwords or None
+        if options.suppress_tokens is not None:
+            base = list(self._options.suppress_tokens or [])
+            changes["suppress_tokens"] = sorted({*base, *options.suppress_tokens})
+        return dataclasses.replace(self._options, **changes) if changes else self._options
+
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
         """One encoder pass per window: the language (when "auto") is read from the same
         encoder output the text is decoded from, so detection costs one decoder step.
         The encoder output is a CPU StorageView the decoder instance reads as it is."""
@@ -205,7 +250,8 @@ class WhisperRecognizer:
             )
         tokenizer = Tokenizer(model.hf_tokenizer, self._multilingual, task="transcribe",
                               language=language)
-        segments = self._decoder.generate_segments(features, tokenizer, self._options, False,
+        segments = self._decoder.generate_segments(features, tokenizer,
+                                                   self._options_for(options), False,
                                                    encoder_output)
         parts = list(segments)  # the generator does the decoding: consume it here
         text = " ".join(part.text.strip() for part in parts).strip()

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assist.asr.backlog import Backlog
 from assist.asr.guards import Verdict, judge
+from assist.asr.options import DecodeOptions, DecodePolicy, FastPath, NoContext, WindowContext
 from assist.asr.recognizer import Recognition, Recognizer
 from assist.config import LANGUAGE_AUTO, EngineConfig
 from assist.endpointer import Window
@@ -31,6 +31,7 @@ class Outcome:
     compute_s: float
     started: float  # engine clock when the recognizer started (live pacing)
     error: str | None = None
+    options: DecodeOptions | None = None  # what the policy chose for it (None: fast path)
 
 
 class LanguageState:
@@ -61,21 +62,30 @@ class LanguageState:
 
 
 class AsrWorker:
-    """Takes windows from its inbox one at a time and reports each outcome."""
+    """Takes windows one at a time (`take` returns None when the call is over) and reports
+    each outcome. When a window starts it reads the call context and lets the policy choose
+    the window's decode options; `before_window` (batch pacing) first lets the context catch
+    up with every utterance recognised before it, so a file gives the same text every run."""
 
     def __init__(
         self,
         recognizer: Recognizer,
         config: EngineConfig,
-        inbox: Backlog,
+        take: Callable[[], Window | None],
         on_done: Callable[[Outcome], None],
         clock: Callable[[], float],
+        context: WindowContext | None = None,
+        policy: DecodePolicy | None = None,
+        before_window: Callable[[], None] | None = None,
     ) -> None:
         self._recognizer = recognizer
         self._config = config
-        self._inbox = inbox
+        self._take = take
         self._on_done = on_done
         self._clock = clock
+        self._context = context or NoContext()
+        self._policy = policy or FastPath()
+        self._before_window = before_window
         self.languages = LanguageState(config)
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
 
@@ -87,7 +97,7 @@ class AsrWorker:
 
     def _run(self) -> None:
         while True:
-            window = self._inbox.take()
+            window = self._take()
             if window is None:
                 return
             outcome = self.process(window)
@@ -97,11 +107,14 @@ class AsrWorker:
                 log.exception("outcome handler failed")
 
     def process(self, window: Window) -> Outcome:
+        if self._before_window is not None:
+            self._before_window()
+        options = self._policy.choose(self._context.leg(window.channel))
         started = self._clock()
         begin = time.perf_counter()
         try:
             language = self.languages.language_for(window.channel)
-            recognition = self._recognizer.recognize(window.audio, language)
+            recognition = self._recognizer.recognize(window.audio, language, options)
             self.languages.observe(window, recognition)
             verdict = judge(
                 recognition.text,
@@ -112,5 +125,7 @@ class AsrWorker:
             )
         except Exception as exc:
             log.exception("recognizer failed on a %.1f s window", window.duration)
-            return Outcome(window, None, None, time.perf_counter() - begin, started, str(exc))
-        return Outcome(window, recognition, verdict, time.perf_counter() - begin, started)
+            return Outcome(window, None, None, time.perf_counter() - begin, started, str(exc),
+                           options)
+        return Outcome(window, recognition, verdict, time.perf_counter() - begin, started,
+                       None, options)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from assist.errors import AudioDecodeError
+from assist.events import CaptureChanged
 from assist.vad import SAMPLE_RATE, Audio
 
 
@@ -20,8 +21,35 @@ class AudioSource(Protocol):
 
     def blocks(self, block_samples: int) -> Iterator[list[Audio]]: ...
 
+    def open(self) -> None:
+        """Get ready before the call's clock starts (live devices open here)."""
+        ...
 
-class ArraySource:
+    def attach(self, listener: Callable[[CaptureChanged], None],
+               clock: Callable[[], float]) -> None:
+        """Report a leg's device lost and back (live capture; others never call it)."""
+        ...
+
+    def stop(self) -> None:
+        """End the audio early, from any thread (the blocks then run out)."""
+        ...
+
+
+class _Recorded:
+    """What recorded audio does for the live-only parts of the protocol: nothing."""
+
+    def open(self) -> None:
+        return None
+
+    def attach(self, listener: Callable[[CaptureChanged], None],
+               clock: Callable[[], float]) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+class ArraySource(_Recorded):
     """Audio already in memory, or produced piece by piece by an iterable (long calls)."""
 
     def __init__(self, pieces: Iterable[list[Audio]] | list[Audio], channels: int | None = None):
@@ -74,7 +102,7 @@ def probe_channels(path: str | Path) -> int:
         raise AudioDecodeError(f"{path}: cannot decode audio ({exc})") from exc
 
 
-class FileSource:
+class FileSource(_Recorded):
     """Any file faster-whisper's decoder reads, resampled to 16 kHz; stereo kept as two legs."""
 
     def __init__(self, path: str | Path, split_stereo: bool = True) -> None:

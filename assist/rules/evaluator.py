@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from assist.cards import Candidate
 from assist.events import ChecklistUpdated
 from assist.rules.loader import Rule
 from assist.rules.matcher import PhraseHit, PhraseIndex, span_text
@@ -21,18 +22,6 @@ _DIGIT = re.compile(r"\d")
 def mask_digits(text: str) -> str:
     """Digits hidden: evidence goes to logs, and a trigger may sit next to a phone number."""
     return _DIGIT.sub("•", text)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A rule that fired; the gate decides whether its card is shown."""
-
-    rule: Rule
-    speaker: str
-    evidence: str
-    evidence_end: float  # engine-clock end of the speech (or deadline) that triggered it
-    key: str  # the same rule with the same key is the same card
-    replaces: str | None = None  # key of an earlier card of this rule this one corrects
 
 
 class CompiledRules:

@@ -14,6 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+from assist.cards import Candidate
 from assist.config import RulesConfig
 from assist.events import (
     DropReason,
@@ -25,7 +26,7 @@ from assist.events import (
     SuggestionRetired,
     SuggestionShown,
 )
-from assist.rules.evaluator import Candidate
+from assist.records import decision_record
 
 log = logging.getLogger(__name__)
 decisions = logging.getLogger("assist.decisions")
@@ -37,27 +38,6 @@ Decision = SuggestionShown | SuggestionDropped
 class _Card:
     shown: SuggestionShown
     key: str
-
-
-def decision_record(event: SuggestionShown | SuggestionDropped | SuggestionRetired
-                    | FeedbackRecorded) -> dict[str, object]:
-    """The log record of a gate decision or of feedback (what `rules report` reads)."""
-    if isinstance(event, SuggestionShown):
-        return {"type": "suggestion", "decision": "shown", "rule": event.rule_id,
-                "card": event.card_id, "kind": event.kind, "speaker": event.speaker,
-                "evidence": event.evidence, "evidence_end": round(event.evidence_end, 3),
-                "at": round(event.at, 3), "age": round(event.age, 3)}
-    if isinstance(event, SuggestionDropped):
-        return {"type": "suggestion", "decision": "dropped", "reason": event.reason,
-                "detail": event.detail, "rule": event.rule_id, "kind": event.kind,
-                "speaker": event.speaker, "evidence": event.evidence,
-                "evidence_end": round(event.evidence_end, 3), "at": round(event.at, 3),
-                "age": round(event.age, 3)}
-    if isinstance(event, SuggestionRetired):
-        return {"type": "retired", "rule": event.rule_id, "card": event.card_id,
-                "reason": event.reason, "at": round(event.at, 3)}
-    return {"type": "feedback", "rule": event.rule_id, "card": event.card_id,
-            "action": event.action, "at": round(event.at, 3)}
 
 
 def _log(event: SuggestionShown | SuggestionDropped | SuggestionRetired | FeedbackRecorded
@@ -109,7 +89,7 @@ class Gate:
         shown = SuggestionShown(self._next_card, rule.id, rule.title, rule.text, rule.kind,
                                 rule.category, rule.priority, candidate.speaker,
                                 candidate.evidence, candidate.evidence_end, at, age,
-                                at + self.config.card_ttl_s)
+                                at + self.config.card_ttl_s, candidate.source, candidate.body)
         self._next_card += 1
         self._visible[shown.card_id] = _Card(shown, candidate.key)
         self._cards[shown.card_id] = rule.id

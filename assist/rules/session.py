@@ -1,7 +1,8 @@
-"""One call's rules: the rule book, the call's rule state and the gate behind one lock.
+"""One call's cards: the card sources (admin rules first) and the gate behind one lock.
 
-The engine feeds it final utterances, entities and clock ticks from its threads; the app
-calls the operator controls from the GUI thread. Every outcome goes to the event sink.
+The call pipeline feeds it final utterances, entities and clock ticks; the operator's
+controls (mute, snooze, feedback, reload) may come from any thread. Every outcome goes to
+the event sink, called outside the lock.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
+from assist.cards import Candidate, CandidateSource, Proposal
 from assist.config import RulesConfig
 from assist.events import (
+    ChecklistUpdated,
     EntityExtracted,
     Event,
     EventSink,
@@ -19,16 +22,46 @@ from assist.events import (
     TranscriptUpdated,
 )
 from assist.rules.book import RuleBook
-from assist.rules.evaluator import CallRules, Candidate, CompiledRules
+from assist.rules.evaluator import CallRules, CompiledRules
 from assist.rules.gate import Gate
 from assist.rules.loader import Rule
 
 
+class AdminRules:
+    """The admin's rules as a card source: one call's rule state over the compiled rules."""
+
+    name = "rules"
+
+    def __init__(self, compiled: CompiledRules) -> None:
+        self.compiled = compiled
+        self._call = CallRules(compiled)
+
+    def start(self, legs: Sequence[str]) -> None:
+        self._call = CallRules(self.compiled, legs)
+
+    def replace(self, compiled: CompiledRules) -> None:
+        """New rules mid-call: the call's state is kept by rule id."""
+        self.compiled = compiled
+        self._call.replace(compiled)
+
+    def transcript(self, event: TranscriptUpdated, at: float) -> Sequence[Proposal]:
+        candidates, checklists = self._call.on_transcript(
+            event.speaker, event.text, event.language, event.end, at)
+        return [*checklists, *candidates]
+
+    def entity(self, event: EntityExtracted, at: float) -> Sequence[Proposal]:
+        return self._call.on_entity(event.kind, event.speaker, event.value, event.entity_id,
+                                    event.end, event.supersedes)
+
+    def tick(self, now: float, speaking: Iterable[str]) -> Sequence[Proposal]:
+        return self._call.tick(now, speaking)
+
+
 class RuleSession:
-    """Rules for the current call. Thread-safe."""
+    """Cards for the current call: admin rules, any other sources, and the gate. Thread-safe."""
 
     def __init__(self, config: RulesConfig, sink: EventSink, book: RuleBook | None = None,
-                 rules: Sequence[Rule] = ()) -> None:
+                 rules: Sequence[Rule] = (), sources: Sequence[CandidateSource] = ()) -> None:
         self.config = config
         self._sink = sink
         self.book = book
@@ -36,17 +69,22 @@ class RuleSession:
         self._clock: Callable[[], float] = lambda: 0.0
         self._version = -1
         self._last_check = float("-inf")
-        self._compiled = CompiledRules(book.rules if book is not None else rules)
-        self._call = CallRules(self._compiled)
+        self._admin = AdminRules(CompiledRules(book.rules if book is not None else rules))
+        self._sources: list[CandidateSource] = [self._admin, *sources]
         self.gate = Gate(config)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        return self._compiled.rules
+        return self._admin.compiled.rules
 
     @property
     def compiled(self) -> CompiledRules:
-        return self._compiled
+        return self._admin.compiled
+
+    @property
+    def muted(self) -> bool:
+        with self._lock:
+            return self.gate.muted
 
     def start(self, clock: Callable[[], float], legs: Sequence[str] = ("operator", "customer")
               ) -> None:
@@ -59,7 +97,8 @@ class RuleSession:
             self.gate.muted = muted
             self._last_check = float("-inf")
             pending = self._check_files(clock())
-            self._call = CallRules(self._compiled, legs)
+            for source in self._sources:
+                source.start(legs)
         self._send(pending)
 
     # -- engine input -------------------------------------------------------------------
@@ -69,23 +108,22 @@ class RuleSession:
             return
         with self._lock:
             pending = self._check_files(at)
-            candidates, checklists = self._call.on_transcript(
-                event.speaker, event.text, event.language, event.end, at)
-            pending += checklists
-            pending += self._decide(candidates, at)
+            pending += self._settle([item for source in self._sources
+                                     for item in source.transcript(event, at)], at)
         self._send(pending)
 
     def entity(self, event: EntityExtracted, at: float) -> None:
         with self._lock:
-            candidates = self._call.on_entity(event.kind, event.speaker, event.value,
-                                              event.entity_id, event.end, event.supersedes)
-            pending = self._decide(candidates, at)
+            pending = self._settle([item for source in self._sources
+                                    for item in source.entity(event, at)], at)
         self._send(pending)
 
     def tick(self, now: float, speaking: Iterable[str] = ()) -> None:
+        legs = tuple(speaking)
         with self._lock:
             pending = self._check_files(now)
-            pending += self._decide(self._call.tick(now, speaking), now)
+            pending += self._settle([item for source in self._sources
+                                     for item in source.tick(now, legs)], now)
         self._send(pending)
 
     # -- operator controls (engine clock time from the call's clock) --------------------
@@ -110,17 +148,26 @@ class RuleSession:
             pending: list[Event] = [*self.gate.feedback(card_id, action, self._clock())]
         self._send(pending)
 
+    def reload(self) -> None:
+        """Re-read the rule files now (the last good rules stay if a file is broken)."""
+        with self._lock:
+            self._last_check = float("-inf")
+            pending = self._check_files(self._clock())
+        self._send(pending)
+
     def visible(self) -> list[SuggestionShown]:
         with self._lock:
             return self.gate.visible(self._clock())
 
     # -- internals ----------------------------------------------------------------------
 
-    def _decide(self, candidates: list[Candidate], at: float) -> list[Event]:
-        decided: list[Event] = []
+    def _settle(self, proposals: list[Proposal], at: float) -> list[Event]:
+        """Script progress as it is; candidates through the gate, most important first."""
+        settled: list[Event] = [item for item in proposals if isinstance(item, ChecklistUpdated)]
+        candidates = [item for item in proposals if isinstance(item, Candidate)]
         for candidate in sorted(candidates, key=lambda c: -c.rule.priority):
-            decided += self.gate.decide(candidate, at)
-        return decided
+            settled += self.gate.decide(candidate, at)
+        return settled
 
     def _check_files(self, at: float) -> list[Event]:
         """Reload changed rule files at most every `reload_check_s`; keep the last good."""
@@ -130,8 +177,7 @@ class RuleSession:
         loaded = self.book.reload(at)
         if self.book.version != self._version:
             self._version = self.book.version
-            self._compiled = CompiledRules(self.book.rules)
-            self._call.replace(self._compiled)
+            self._admin.replace(CompiledRules(self.book.rules))
         return [loaded] if loaded is not None else []
 
     def _send(self, events: list[Event]) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, Engine, EngineConfig, replace_config
-from assist.asr.backlog import Backlog
+from assist.asr.options import DecodeOptions
 from assist.asr.recognizer import Recognition
 from assist.asr.worker import LanguageState
 from assist.config import LANGUAGE_AUTO
@@ -95,23 +95,6 @@ def test_a_slow_recognizer_folds_or_sheds_and_says_so() -> None:
     assert len(finals(events)) < 8
 
 
-def test_a_shed_tentative_window_is_still_recognised_once_confirmed() -> None:
-    config = replace_config(EngineConfig(), pace="simulated", **{"backlog.max_pending": 1})
-    engine = Engine(config, lambda event: None, recognizer=ScriptedRecognizer(),
-                    detector_factory=EnergyDetector)
-    engine.transcribe(ArraySource([silence(0.1)]))  # sets up the per-call book
-    backlog = Backlog(config.backlog)
-    audio = tone(1.0)
-    tentative = Window(0, audio, 0.0, 1.0, 1.0, 1.1, "tentative", 1.0, seq=3, tentative=True)
-    engine._endpointed(backlog, tentative, 1.1)
-    other_leg = Window(1, audio, 0.1, 1.1, 1.1, 1.2, "silence", 1.0, seq=0)
-    engine._endpointed(backlog, other_leg, 1.2)  # over max_pending: the tentative is shed
-    assert engine.stats.shed == 1
-    final = Window(0, audio, 0.0, 1.0, 1.0, 1.3, "silence", 1.0, seq=3)
-    engine._endpointed(backlog, final, 1.3)
-    assert backlog.pop() == final  # queued anew, not left "pending" forever
-
-
 class DictationRecognizer(ScriptedRecognizer):
     """The customer (2.0 s of speech) dictates a number; the operator (3.0 s) reads it back.
     Windows carry the configured padding, so they are told apart by the middle (2.75 s)."""
@@ -120,7 +103,8 @@ class DictationRecognizer(ScriptedRecognizer):
         super().__init__()
         self.readback = readback
 
-    def recognize(self, audio: np.ndarray, language: str) -> Recognition:
+    def recognize(self, audio: np.ndarray, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
         duration = len(audio) / 16000
         text = "My number is 415-555-0132." if duration < 2.75 else self.readback
         return Recognition(text, "en", -0.2, 0.01, 1.2)

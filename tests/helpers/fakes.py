@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from assist.asr.recognizer import Recognition
+from assist.asr.options import DecodeOptions
+from assist.asr.recognizer import Recognition, RecognizerInfo
 from assist.config import LANGUAGE_AUTO
 from assist.vad import SAMPLE_RATE, Audio
 
@@ -35,6 +36,7 @@ class ScriptedRecognizer:
         self.compute_s = compute_s
         self.text = text
         self.calls: list[float] = []
+        self.options: list[DecodeOptions | None] = []  # what each window was decoded with
 
     @property
     def multilingual(self) -> bool:
@@ -44,9 +46,17 @@ class ScriptedRecognizer:
     def name(self) -> str:
         return "scripted"
 
-    def recognize(self, audio: Audio, language: str) -> Recognition:
+    def warm_up(self) -> None:
+        return None
+
+    def describe(self) -> RecognizerInfo:
+        return RecognizerInfo("scripted", "scripted", "test", "memory")
+
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
         duration = len(audio) / SAMPLE_RATE
         self.calls.append(duration)
+        self.options.append(options)
         if self.compute_s:
             time.sleep(self.compute_s)
         text = self.text if self.text is not None else f"speech of {duration:.2f} seconds"
@@ -71,3 +81,22 @@ def write_wav(path: Path, samples: npt.NDArray[np.float32]) -> Path:
 
 def silence(seconds: float) -> Audio:
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+class SpokenRecognizer(ScriptedRecognizer):
+    """Says one line per window, chosen by the window's length: (longest seconds, text)
+    pairs in ascending order; windows carry the endpointer's padding, so scripts leave a
+    margin of about 0.5 s between lengths."""
+
+    def __init__(self, lines: list[tuple[float, str]], language: str = "en") -> None:
+        super().__init__()
+        self.lines = lines
+        self.language = language
+
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
+        super().recognize(audio, language, options)
+        duration = len(audio) / SAMPLE_RATE
+        text = next((line for longest, line in self.lines if duration <= longest),
+                    self.lines[-1][1])
+        return Recognition(text, self.language, -0.2, 0.01, 1.2)

@@ -1,0 +1,60 @@
+"""Per-window decode options, chosen from what the call context says when a window starts.
+
+The recognizer reads the conversation through `WindowContext`, a small protocol the call
+pipeline's context implements: the dependency points downward, so nothing in `assist.asr`
+knows the pipeline. A `DecodePolicy` turns a leg's context into `DecodeOptions`; `None`
+means the fast path (the configured defaults), which is what every window gets unless a
+policy asks for more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class LegState:
+    """What the conversation says about one leg when its window starts."""
+
+    speaker: str = ""
+    language: str = "auto"  # the leg's call language once known
+    expecting: str | None = None  # an entity kind the other side just asked this leg for
+    dictating: bool = False  # this leg is in the middle of dictating an entity
+
+
+class WindowContext(Protocol):
+    """Read access to the call context, per leg (channel index)."""
+
+    def leg(self, channel: int) -> LegState: ...
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How to decode one window; `None` fields keep the recognizer's configured value."""
+
+    beam_size: int | None = None
+    prompt: str | None = None  # a one-line prompt the window is decoded after
+    hotwords: str | None = None
+    suppress_tokens: tuple[int, ...] | None = None  # extra token ids never to emit
+    reason: str = ""  # why these options (for logs and the latency record)
+
+
+class DecodePolicy(Protocol):
+    """Chooses a window's options from its leg's state; None: the fast path."""
+
+    def choose(self, state: LegState) -> DecodeOptions | None: ...
+
+
+class FastPath:
+    """The default policy: every window decoded with the configured settings."""
+
+    def choose(self, state: LegState) -> DecodeOptions | None:
+        return None
+
+
+class NoContext:
+    """A context that knows nothing (files transcribed without a pipeline, benchmarks)."""
+
+    def leg(self, channel: int) -> LegState:
+        return LegState()

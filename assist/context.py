@@ -1,0 +1,58 @@
+"""The call context: conversation state the pipeline writes and the recognizer reads.
+
+The pipeline thread writes it as utterances are understood (each leg's call language, what
+the operator just asked the customer for, whether the customer is mid-dictation); the ASR
+worker reads one leg's state when a window starts (`WindowContext`, from `assist.asr`).
+One small lock; nothing is called while it is held.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assist.asr.options import LegState
+from assist.config import LANGUAGE_AUTO
+
+
+class CallContext:
+    """Per-leg state for one call. Thread-safe."""
+
+    def __init__(self, speakers: Sequence[str], languages: Sequence[str] = ()) -> None:
+        self._lock = threading.Lock()
+        self._legs = [
+            LegState(speaker=speaker,
+                      language=languages[index] if index < len(languages) else LANGUAGE_AUTO)
+            for index, speaker in enumerate(speakers)
+        ]
+
+    def leg(self, channel: int) -> LegState:
+        """The state of leg `channel` (an unknown leg: the empty state)."""
+        with self._lock:
+            if 0 <= channel < len(self._legs):
+                return self._legs[channel]
+        return LegState()
+
+    def channel_of(self, speaker: str) -> int | None:
+        with self._lock:
+            for index, state in enumerate(self._legs):
+                if state.speaker == speaker:
+                    return index
+        return None
+
+    def set_language(self, channel: int, language: str) -> None:
+        """The leg's call language, once known (a fixed or locked language)."""
+        self._update(channel, language=language)
+
+    def expect(self, channel: int, kind: str | None) -> None:
+        """The other side just asked leg `channel` for an entity of `kind` (None: nothing)."""
+        self._update(channel, expecting=kind)
+
+    def set_dictating(self, channel: int, dictating: bool) -> None:
+        self._update(channel, dictating=dictating)
+
+    def _update(self, channel: int, **changes: object) -> None:
+        with self._lock:
+            if 0 <= channel < len(self._legs):
+                self._legs[channel] = replace(self._legs[channel], **changes)  # type: ignore[arg-type]

@@ -1,0 +1,223 @@
+"""The call pipeline: everything that happens to an utterance after recognition.
+
+For each final utterance, in order: the transcript goes to the sinks (records), the call
+context learns from it, extraction and the read-back check run, the card sources and the
+gate decide, and the utterance's processed stamps go out. The engine posts work to one
+bounded queue; one named thread (`assist-pipeline`) does it in order. Rule ticks, every
+other engine event and the operator's controls go through the same queue, so the stages and
+the sinks are only ever called from that thread (sinks need no locks of their own) and a
+mute takes effect between two utterances, never in the middle of one.
+
+Lock order: there is none to get wrong, because no lock is held while another is taken.
+Each lock guards its own state and is released before calling out: the engine's stats lock,
+the scheduler's lock (assist/asr/scheduler.py), this queue's, the call context's and the
+rule session's (which holds it while its own sources and gate run, and sends their events
+after releasing it).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assist.config import EngineConfig
+from assist.context import CallContext
+from assist.events import (
+    EntityExtracted,
+    Event,
+    EventSink,
+    LevelsMeasured,
+    TranscriptUpdated,
+    UtteranceProcessed,
+)
+from assist.extract.extractor import CallExtractor
+from assist.rules.session import RuleSession
+
+log = logging.getLogger(__name__)
+
+THREAD_NAME = "assist-pipeline"
+CAPACITY = 512  # queued items; past this the engine waits (levels are dropped instead)
+
+ContextWriter = Callable[[CallContext, Event], None]
+"""Learns conversation state from an event (on the pipeline thread) and writes it to the
+call context, which the recognizer reads when a window starts."""
+
+
+@dataclass(frozen=True)
+class _Recognized:
+    transcript: TranscriptUpdated
+    posted: float  # perf_counter when the engine posted it
+
+
+@dataclass(frozen=True)
+class _Tick:
+    now: float
+    speaking: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Control:
+    action: Callable[[], None]
+
+
+_STOP = object()
+
+
+def learn_languages(context: CallContext, event: Event) -> None:
+    """Each leg's call language is the language of its latest final utterance."""
+    if isinstance(event, TranscriptUpdated) and event.final and event.language:
+        context.set_language(event.channel, event.language)
+
+
+class CallPipeline:
+    """One call's stages after recognition, on their own thread."""
+
+    def __init__(
+        self,
+        config: EngineConfig,
+        sinks: Sequence[EventSink],
+        context: CallContext,
+        rules: RuleSession | None = None,
+        rtf: Callable[[], float] = lambda: 0.0,
+        charge_queue_wait: bool = True,
+        writers: Sequence[ContextWriter] = (learn_languages,),
+    ) -> None:
+        self._config = config
+        self._sinks = tuple(sinks)
+        self.context = context
+        self._rules = rules
+        self._rtf = rtf
+        # live calls: an utterance's queue wait is real delay and counts against its cards;
+        # in a simulated call the queue is an artefact of the simulation and does not
+        self._charge_queue_wait = charge_queue_wait
+        self._writers = tuple(writers)
+        self._extractor = CallExtractor(config.extract)
+        self._queue: queue.Queue[object] = queue.Queue(CAPACITY)
+        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+        self._dropped_levels = 0
+
+    # -- from any thread ----------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+
+    @property
+    def on_thread(self) -> bool:
+        """True on the pipeline's own thread (where events are delivered directly)."""
+        return threading.current_thread() is self._thread
+
+    def post(self, event: Event) -> None:
+        """An event for the sinks, after everything posted before it."""
+        if self.on_thread:
+            self._deliver(event)
+        elif isinstance(event, LevelsMeasured):
+            try:
+                self._queue.put_nowait(event)  # meters may skip a beat; speech may not
+            except queue.Full:
+                self._dropped_levels += 1
+        else:
+            self._queue.put(event)
+
+    def recognized(self, transcript: TranscriptUpdated) -> None:
+        """A final utterance: every stage after recognition."""
+        self._queue.put(_Recognized(transcript, time.perf_counter()))
+
+    def tick(self, now: float, speaking: Sequence[str]) -> None:
+        """Time passed on the call's clock (timing rules); `speaking`: legs in speech."""
+        self._queue.put(_Tick(now, tuple(speaking)))
+
+    def control(self, action: Callable[[], None]) -> None:
+        """Run an operator control between two utterances."""
+        if self.on_thread:
+            action()
+        else:
+            self._queue.put(_Control(action))
+
+    def wait_idle(self) -> None:
+        """Return once everything posted so far is done (batch pacing: the recognizer then
+        reads a context that has caught up with every utterance before its window)."""
+        if not self.on_thread:
+            self._queue.join()
+
+    def close(self) -> None:
+        """Finish what is queued, then stop the thread."""
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._thread.join()
+        if self._dropped_levels:
+            log.info("pipeline: %d level reports dropped while it was busy",
+                     self._dropped_levels)
+
+    # -- the pipeline thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is _STOP:
+                    return
+                self._handle(item)
+            except Exception:  # a stage's bug must not stop the call
+                log.exception("pipeline failed on %s", type(item).__name__)
+            finally:
+                self._queue.task_done()
+
+    def _handle(self, item: object) -> None:
+        if isinstance(item, _Recognized):
+            self._process(item)
+        elif isinstance(item, _Tick):
+            if self._rules is not None:
+                self._rules.tick(item.now, item.speaking)
+        elif isinstance(item, _Control):
+            item.action()
+        else:
+            self._deliver(item)  # type: ignore[arg-type]
+
+    def _process(self, item: _Recognized) -> None:
+        transcript = item.transcript
+        begin = time.perf_counter()
+        # what follows is charged to the cards' age
+        base = transcript.times.emitted + (begin - item.posted if self._charge_queue_wait
+                                           else 0.0)
+        self._deliver(transcript)
+        self._learn(transcript)
+        found: list[Event] = []
+        if self._config.extract.enabled and transcript.text:
+            try:
+                found = list(self._extractor.process(transcript, transcript.times.emitted))
+            except Exception:  # an extractor bug must not cost the transcript
+                log.exception("extraction failed on utterance %d", transcript.utterance_id)
+            for event in found:
+                self._deliver(event)
+                self._learn(event)
+        extracted = base + time.perf_counter() - begin
+        if self._rules is not None:
+            try:
+                self._rules.transcript(transcript, base + time.perf_counter() - begin)
+                for event in found:
+                    if isinstance(event, EntityExtracted):
+                        self._rules.entity(event, base + time.perf_counter() - begin)
+            except Exception:  # a rules bug must not stop the call either
+                log.exception("rules failed on utterance %d", transcript.utterance_id)
+        self._deliver(UtteranceProcessed(transcript.utterance_id, transcript.speaker,
+                                         extracted, base + time.perf_counter() - begin,
+                                         self._rtf()))
+
+    def _learn(self, event: Event) -> None:
+        for writer in self._writers:
+            try:
+                writer(self.context, event)
+            except Exception:
+                log.exception("context writer %s failed", getattr(writer, "__name__", writer))
+
+    def _deliver(self, event: Event) -> None:
+        for sink in self._sinks:
+            try:
+                sink(event)
+            except Exception:  # a listener's bug must not stop the call
+                log.exception("event sink %s failed on %s", getattr(sink, "__name__", sink),
+                              type(event).__name__)

@@ -1,0 +1,58 @@
+"""Behaviour pinned across refactors: the JSON Lines of the demo call and three recordings.
+
+The golden files in tests/data/golden/ are what `sufler transcribe --pace fast` wrote with
+the default model (base) at commit d4cb3c5, before the engine was split into recognition and
+the call pipeline. Text, entities, read-backs, suggestions, decisions and checklists must stay
+the same, in the same order; timing fields (which follow the machine's speed) are left out.
+A deliberate change of behaviour (a new demo call, a better extractor) regenerates them:
+`sufler transcribe AUDIO --pace fast --out tests/data/golden/NAME.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assist import DEMO_AUDIO
+from tests.conftest import SHARED
+
+GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
+TIMING = frozenset({"emitted", "stages", "at", "age", "evidence_end", "start", "end",
+                    "expires_at", "decided"})
+
+CASES = {
+    "demo": DEMO_AUDIO,
+    "ami": SHARED / "audio" / "en_ami_dev00_2spk.16k.wav",  # two English speakers, 30 s
+    "ru01": SHARED / "calls" / "audio" / "ru_dev01.wav",  # RU call: phones, address, read-back
+    "en02": SHARED / "calls" / "audio" / "en_dev02.wav",  # EN call: phone, addresses, PO box
+}
+
+
+def behaviour(lines: list[str]) -> list[dict[str, Any]]:
+    """The records without their timing fields."""
+    records = [json.loads(line) for line in lines if line.strip()]
+    return [{key: value for key, value in record.items() if key not in TIMING}
+            for record in records]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_json_lines_match_the_golden_file(name: str, tmp_path: Path) -> None:
+    audio = CASES[name]
+    if not audio.is_file():
+        pytest.skip(f"needs {audio} (../shared beside the checkout)")
+    out = tmp_path / f"{name}.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "assist.cli", "transcribe", str(audio), "--pace", "fast",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    expected = behaviour((GOLDEN / f"{name}.jsonl").read_text(encoding="utf-8").splitlines())
+    actual = behaviour(out.read_text(encoding="utf-8").splitlines())
+    assert any(record["type"] == "transcript" for record in expected)
+    assert actual == expected
