@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -40,9 +41,21 @@ def _masked_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return mask_digits("".join(chars))
 
 
+_DIFFERENCE = re.compile(r"^(?P<part>[^:]*):\s*.* given, .* repeated$")
+
+
+def masked_difference(item: str) -> str:
+    """'local part: ivan.petrov given, ivan.petrof repeated' keeps only which part differed;
+    any other wording keeps no digits."""
+    match = _DIFFERENCE.match(item)
+    if match is None:
+        return mask_digits(item)
+    return f"{match['part']}: {MASK * 3} given, {MASK * 3} repeated"
+
+
 def _masked_readback(record: dict[str, Any]) -> dict[str, Any]:
     kind = str(record["kind"])
-    differences = [mask_digits(item) for item in record["differences"]]
+    differences = [masked_difference(item) for item in record["differences"]]
     return {**record, "given": mask_entity(kind, record["given"]),
             "repeated": mask_entity(kind, record["repeated"]), "differences": differences}
 

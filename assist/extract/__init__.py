@@ -1,6 +1,7 @@
 """Entities in live transcripts (RU/EN, digits or words): one registered finder per kind."""
 
 from assist.extract.addresses import AddressMatch, find_addresses, normalise_address
+from assist.extract.emails import EmailMatch, find_emails
 from assist.extract.extractor import CallExtractor, extract
 from assist.extract.numbers import spoken_to_digits
 from assist.extract.phones import PhoneMatch, find_phones
@@ -19,6 +20,7 @@ from assist.extract.registry import (
 __all__ = [
     "AddressMatch",
     "CallExtractor",
+    "EmailMatch",
     "EntityFinder",
     "FindContext",
     "Found",
@@ -26,6 +28,7 @@ __all__ = [
     "entity_label",
     "extract",
     "find_addresses",
+    "find_emails",
     "find_phones",
     "finder",
     "finders",

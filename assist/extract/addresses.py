@@ -478,3 +478,6 @@ class AddressFinder:
 
     def output(self, found: Found) -> str:
         return found.raw
+
+    def display(self, value: str, raw: str) -> str:
+        return raw or value  # as said: the operator compares it with what they heard

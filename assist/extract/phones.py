@@ -442,3 +442,11 @@ class PhoneFinder:
 
     def output(self, found: Found) -> str:
         return found.value
+
+    def display(self, value: str, raw: str) -> str:
+        """+74951234567 → +7 495 123-45-67 (the habit of the number's country)."""
+        try:
+            return phonenumbers.format_number(phonenumbers.parse(value, None),
+                                              phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        except phonenumbers.NumberParseException:
+            return value

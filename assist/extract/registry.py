@@ -71,6 +71,10 @@ class EntityFinder(Protocol):
         """What `sufler extract` prints for one entity (the value, or the words as said)."""
         ...
 
+    def display(self, value: str, raw: str) -> str:
+        """How a card shows (and copies) an entity: its value, formatted for people."""
+        ...
+
 
 _finders: dict[str, EntityFinder] = {}
 _lock = threading.Lock()
@@ -113,11 +117,25 @@ def finder(kind: str) -> EntityFinder:
         raise KeyError(f"unknown entity kind {kind!r} (known: {', '.join(_finders)})") from None
 
 
+def outputs(found: list[Found]) -> dict[str, list[str]]:
+    """`sufler extract`'s lists: every kind's plural → what it prints, without repeats."""
+    return {kind.plural: list(dict.fromkeys(kind.output(item) for item in found
+                                            if item.kind == kind.kind))
+            for kind in finders()}
+
+
 def mask_entity(kind: str, value: str) -> str:
     """A value masked by its kind's rule; an unknown kind is masked whole."""
     _ensure_builtins()
     known = _finders.get(kind)
     return known.mask(value) if known is not None else f"[{kind}]"
+
+
+def entity_display(kind: str, value: str, raw: str) -> str:
+    """A value as a card shows it; an unknown kind shows the value as it is."""
+    _ensure_builtins()
+    known = _finders.get(kind)
+    return known.display(value, raw) if known is not None else value
 
 
 def entity_label(kind: str, language: str) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from assist.errors import RuleError
+from assist.extract.registry import kinds as entity_kinds
 
 KINDS = ("phrase", "entity", "timing", "checklist")
 SPEAKERS = ("customer", "operator", "any")
 LANGUAGES = ("ru", "en", "any")
-ENTITIES = ("phone", "address")
 CONDITIONS = ("operator_missing", "customer_silent")
 
 
@@ -186,8 +186,8 @@ def _rule(entry: dict[str, Any], index: int, lines: _Lines, path: str
         problem("max_per_call", f"must be at least 1, got {values['max_per_call']}")
     if kind == "phrase" and not values.get("phrases"):
         problem("phrases", "a phrase rule needs at least one trigger phrase")
-    if kind == "entity" and values.get("entity") not in ENTITIES:
-        problem("entity", f"an entity rule needs entity = {' or '.join(ENTITIES)}")
+    if kind == "entity" and values.get("entity") not in entity_kinds():
+        problem("entity", f"an entity rule needs entity = {' or '.join(entity_kinds())}")
     if kind == "timing":
         condition = values.get("condition")
         if condition not in CONDITIONS:

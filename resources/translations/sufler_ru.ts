@@ -1,44 +1,35 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
     <name>EntityCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="148" />
-        <source>Phone</source>
-        <translation>Телефон</translation>
-    </message>
-    <message>
-        <location filename="../../app/widgets.py" line="148" />
-        <source>Address</source>
-        <translation>Адрес</translation>
-    </message>
-    <message>
-        <location filename="../../app/widgets.py" line="149" />
+        <location filename="../../app/widgets.py" line="153"/>
         <source>customer</source>
         <translation>клиент</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="149" />
+        <location filename="../../app/widgets.py" line="153"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="152" />
+        <location filename="../../app/widgets.py" line="156"/>
         <source>Copy</source>
         <translation>Копировать</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="164" />
+        <location filename="../../app/widgets.py" line="168"/>
         <source>not read back yet</source>
         <translation>ещё не повторён</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="183" />
+        <location filename="../../app/widgets.py" line="185"/>
         <source>confirmed by read-back</source>
         <translation>подтверждён повтором</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="188" />
+        <location filename="../../app/widgets.py" line="190"/>
         <source>read-back differs: {0}</source>
         <translation>повтор расходится: {0}</translation>
     </message>
@@ -46,27 +37,27 @@
 <context>
     <name>HintCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="206" />
+        <location filename="../../app/widgets.py" line="209"/>
         <source>Copy the text</source>
         <translation>Копировать текст</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="207" />
+        <location filename="../../app/widgets.py" line="210"/>
         <source>Helpful</source>
         <translation>Полезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="208" />
+        <location filename="../../app/widgets.py" line="211"/>
         <source>Not helpful</source>
         <translation>Бесполезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="209" />
+        <location filename="../../app/widgets.py" line="212"/>
         <source>Not this call: mute this hint until the call ends</source>
         <translation>Не в этом звонке: скрыть эту подсказку до конца звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="211" />
+        <location filename="../../app/widgets.py" line="214"/>
         <source>Dismiss</source>
         <translation>Закрыть</translation>
     </message>
@@ -74,238 +65,238 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window.py" line="72" />
-        <location filename="../../app/window.py" line="471" />
+        <location filename="../../app/window.py" line="72"/>
+        <location filename="../../app/window.py" line="472"/>
         <source>Sufler</source>
         <translation>Суфлёр</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="92" />
+        <location filename="../../app/window.py" line="92"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="95" />
-        <location filename="../../app/window.py" line="298" />
+        <location filename="../../app/window.py" line="95"/>
+        <location filename="../../app/window.py" line="298"/>
         <source>Start call</source>
         <translation>Начать звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="101" />
-        <location filename="../../app/window.py" line="321" />
+        <location filename="../../app/window.py" line="101"/>
+        <location filename="../../app/window.py" line="321"/>
         <source>Mute hints</source>
         <translation>Без подсказок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="105" />
+        <location filename="../../app/window.py" line="105"/>
         <source>Mute hints (Ctrl+M): no cards until unmuted</source>
         <translation>Выключить подсказки (Ctrl+M): ни одной карточки, пока не включите снова</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="111" />
-        <location filename="../../app/window.py" line="120" />
+        <location filename="../../app/window.py" line="111"/>
+        <location filename="../../app/window.py" line="120"/>
         <source>Snooze</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="113" />
+        <location filename="../../app/window.py" line="113"/>
         <source>Snooze for {0} min</source>
         <translation>Пауза на {0} мин</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="116" />
+        <location filename="../../app/window.py" line="116"/>
         <source>End snooze</source>
         <translation>Снять паузу</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="126" />
+        <location filename="../../app/window.py" line="126"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="128" />
+        <location filename="../../app/window.py" line="128"/>
         <source>Play a recording…</source>
         <translation>Воспроизвести запись…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="130" />
+        <location filename="../../app/window.py" line="130"/>
         <source>Play the demo call</source>
         <translation>Демо-звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="136" />
+        <location filename="../../app/window.py" line="136"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="139" />
+        <location filename="../../app/window.py" line="139"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="140" />
+        <location filename="../../app/window.py" line="140"/>
         <source>Always on top</source>
         <translation>Поверх всех окон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="143" />
+        <location filename="../../app/window.py" line="143"/>
         <source>&amp;Tools</source>
         <translation>&amp;Сервис</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="144" />
+        <location filename="../../app/window.py" line="144"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="146" />
+        <location filename="../../app/window.py" line="146"/>
         <source>Rules editor (admin)…</source>
         <translation>Редактор правил (админ)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="147" />
+        <location filename="../../app/window.py" line="147"/>
         <source>Latency review (supervisor)…</source>
         <translation>Задержки (супервайзер)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="159" />
+        <location filename="../../app/window.py" line="159"/>
         <source>🔕 Hints muted — Ctrl+M to unmute</source>
         <translation>🔕 Подсказки выключены — Ctrl+M, чтобы включить</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="189" />
+        <location filename="../../app/window.py" line="189"/>
         <source>Press “Start call” (Ctrl+Enter) to listen to the call.
 Hints appear here only while they are still timely.</source>
         <translation>Нажмите «Начать звонок» (Ctrl+Enter), чтобы слушать разговор.
 Подсказки появляются здесь, только пока они своевременны.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="207" />
+        <location filename="../../app/window.py" line="207"/>
         <source>Last end-to-end latency: end of speech to text</source>
         <translation>Последняя задержка: от конца фразы до текста</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="208" />
+        <location filename="../../app/window.py" line="208"/>
         <source>Operator input level</source>
         <translation>Уровень входа оператора</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="209" />
+        <location filename="../../app/window.py" line="209"/>
         <source>Customer input level</source>
         <translation>Уровень входа клиента</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="287" />
+        <location filename="../../app/window.py" line="287"/>
         <source>Stop call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="292" />
+        <location filename="../../app/window.py" line="292"/>
         <source>Play a recording</source>
         <translation>Воспроизвести запись</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="293" />
+        <location filename="../../app/window.py" line="293"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.m4a);;All files (*)</source>
         <translation>Аудио (*.wav *.flac *.mp3 *.ogg *.m4a);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="304" />
+        <location filename="../../app/window.py" line="304"/>
         <source>Call failed: {0}</source>
         <translation>Ошибка звонка: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="307" />
+        <location filename="../../app/window.py" line="307"/>
         <source>Call saved: {0}</source>
         <translation>Звонок сохранён: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="321" />
+        <location filename="../../app/window.py" line="321"/>
         <source>Unmute hints</source>
         <translation>Включить подсказки</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="346" />
+        <location filename="../../app/window.py" line="347"/>
         <source>{0:.1f} s</source>
         <translation>{0:.1f} с</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="390" />
+        <location filename="../../app/window.py" line="391"/>
         <source>Hints snoozed until {0}</source>
         <translation>Подсказки на паузе до {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="410" />
+        <location filename="../../app/window.py" line="411"/>
         <source>fell behind: {0:.0f} s of speech skipped</source>
         <translation>отставание: пропущено {0:.0f} с речи</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="418" />
+        <location filename="../../app/window.py" line="419"/>
         <source>{0} audio lost</source>
         <translation>Пропал звук: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="422" />
+        <location filename="../../app/window.py" line="423"/>
         <source>{0} audio back after {1:.1f} s</source>
         <translation>Звук вернулся: {0}, через {1:.1f} с</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="433" />
+        <location filename="../../app/window.py" line="434"/>
         <source> (the last good rules stay in force)</source>
         <translation> (действуют последние исправные правила)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="436" />
+        <location filename="../../app/window.py" line="437"/>
         <source>Rule file problems: {0}</source>
         <translation>Ошибки в файле правил: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="442" />
+        <location filename="../../app/window.py" line="443"/>
         <source>Loading model…</source>
         <translation>Загрузка модели…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="442" />
+        <location filename="../../app/window.py" line="443"/>
         <source>Warming up…</source>
         <translation>Прогрев…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="443" />
+        <location filename="../../app/window.py" line="444"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="443" />
+        <location filename="../../app/window.py" line="444"/>
         <source>Listening</source>
         <translation>Слушаю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="444" />
+        <location filename="../../app/window.py" line="445"/>
         <source>Catching up</source>
         <translation>Догоняю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="444" />
+        <location filename="../../app/window.py" line="445"/>
         <source>Idle</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="458" />
+        <location filename="../../app/window.py" line="459"/>
         <source>● OK</source>
         <translation>● норма</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="458" />
+        <location filename="../../app/window.py" line="459"/>
         <source>● catching up</source>
         <translation>● догоняет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="459" />
+        <location filename="../../app/window.py" line="460"/>
         <source>● degraded</source>
         <translation>● сбой</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="471" />
+        <location filename="../../app/window.py" line="472"/>
         <source>A call is running. Stop it and quit?</source>
         <translation>Идёт звонок. Завершить его и выйти?</translation>
     </message>
@@ -313,93 +304,93 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../app/review.py" line="46" />
+        <location filename="../../app/review.py" line="43"/>
         <source>Latency review</source>
         <translation>Задержки</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="52" />
+        <location filename="../../app/review.py" line="47"/>
         <source>Choose…</source>
         <translation>Выбрать…</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="54" />
+        <location filename="../../app/review.py" line="49"/>
         <source>Only from</source>
         <translation>Только с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="60" />
+        <location filename="../../app/review.py" line="55"/>
         <source>all operators</source>
         <translation>все операторы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="61" />
+        <location filename="../../app/review.py" line="56"/>
         <source>Show</source>
         <translation>Показать</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="71" />
-        <location filename="../../app/review.py" line="110" />
+        <location filename="../../app/review.py" line="66"/>
+        <location filename="../../app/review.py" line="105"/>
         <source>Log folder</source>
         <translation>Папка журналов</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="75" />
+        <location filename="../../app/review.py" line="70"/>
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="79" />
+        <location filename="../../app/review.py" line="74"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="86" />
+        <location filename="../../app/review.py" line="81"/>
         <source>Plots</source>
         <translation>Графики</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="88" />
+        <location filename="../../app/review.py" line="83"/>
         <source>Stages</source>
         <translation>Этапы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="88" />
+        <location filename="../../app/review.py" line="83"/>
         <source>Operators</source>
         <translation>Операторы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="89" />
+        <location filename="../../app/review.py" line="84"/>
         <source>Rules</source>
         <translation>Правила</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="89" />
+        <location filename="../../app/review.py" line="84"/>
         <source>Models</source>
         <translation>Модели</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="90" />
+        <location filename="../../app/review.py" line="85"/>
         <source>Cards by outcome</source>
         <translation>Карточки по исходу</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="90" />
+        <location filename="../../app/review.py" line="85"/>
         <source>By minute of call</source>
         <translation>По минутам звонка</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="122" />
+        <location filename="../../app/review.py" line="117"/>
         <source>Reading the logs…</source>
         <translation>Читаю журналы…</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="138" />
+        <location filename="../../app/review.py" line="124"/>
         <source>No report: {0}</source>
         <translation>Отчёт не построен: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="142" />
+        <location filename="../../app/review.py" line="128"/>
         <source>{0} log files, {1} utterances, {2} card decisions</source>
         <translation>Файлов журнала: {0}, фраз: {1}, решений по карточкам: {2}</translation>
     </message>
@@ -407,82 +398,82 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../app/admin.py" line="60" />
+        <location filename="../../app/admin.py" line="54"/>
         <source>Rules editor</source>
         <translation>Редактор правил</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="89" />
+        <location filename="../../app/admin.py" line="81"/>
         <source>Back-test on saved calls</source>
         <translation>Проверить на сохранённых звонках</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="92" />
+        <location filename="../../app/admin.py" line="84"/>
         <source>Deploy</source>
         <translation>Применить</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="99" />
+        <location filename="../../app/admin.py" line="91"/>
         <source>Back-test the edited rules on the saved calls before deploying them.</source>
         <translation>Проверьте изменённые правила на сохранённых звонках, прежде чем применять.</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="104" />
+        <location filename="../../app/admin.py" line="96"/>
         <source>File</source>
         <translation>Файл</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="145" />
+        <location filename="../../app/admin.py" line="137"/>
         <source>Cannot read {0}: {1}</source>
         <translation>Не удалось прочитать {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="159" />
+        <location filename="../../app/admin.py" line="151"/>
         <source>line {0}: {1}</source>
         <translation>строка {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="168" />
+        <location filename="../../app/admin.py" line="160"/>
         <source>Fix the problems first</source>
         <translation>Сначала исправьте ошибки</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="169" />
+        <location filename="../../app/admin.py" line="161"/>
         <source>✖ {0} problem(s): deploying is blocked</source>
         <translation>✖ Ошибок: {0} — применить нельзя</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="174" />
+        <location filename="../../app/admin.py" line="166"/>
         <source>✔ {0} rules, no problems</source>
         <translation>✔ Правил: {0}, ошибок нет</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="215" />
+        <location filename="../../app/admin.py" line="207"/>
         <source>No saved calls in {0} yet.</source>
         <translation>В {0} пока нет сохранённых звонков.</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="218" />
+        <location filename="../../app/admin.py" line="210"/>
         <source>Back-testing on {0} calls…</source>
         <translation>Проверка на {0} звонках…</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="240" />
+        <location filename="../../app/admin.py" line="228"/>
         <source>Back-test failed: {0}</source>
         <translation>Проверка не удалась: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="244" />
+        <location filename="../../app/admin.py" line="233"/>
         <source>{0} calls, {1:.0f} min: {2} rules never fired, {3} fire often</source>
         <translation>Звонков: {0}, {1:.0f} мин; ни разу не сработали: {2}, срабатывают слишком часто: {3}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="272" />
+        <location filename="../../app/admin.py" line="258"/>
         <source>Cannot write {0}: {1}</source>
         <translation>Не удалось записать {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="274" />
+        <location filename="../../app/admin.py" line="260"/>
         <source>✔ Deployed {0} rules to {1}; the running call picks them up within a second</source>
         <translation>✔ Применено правил: {0} в {1}; текущий звонок подхватит их за секунду</translation>
     </message>
@@ -490,252 +481,252 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings.py" line="49" />
+        <location filename="../../app/settings.py" line="49"/>
         <source>Sufler settings</source>
         <translation>Настройки Суфлёра</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="55" />
+        <location filename="../../app/settings.py" line="55"/>
         <source>Audio</source>
         <translation>Звук</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="56" />
+        <location filename="../../app/settings.py" line="56"/>
         <source>Recognition</source>
         <translation>Распознавание</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="57" />
+        <location filename="../../app/settings.py" line="57"/>
         <source>Hints</source>
         <translation>Подсказки</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="58" />
+        <location filename="../../app/settings.py" line="58"/>
         <source>Data &amp;&amp; privacy</source>
         <translation>Данные и приватность</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="59" />
+        <location filename="../../app/settings.py" line="59"/>
         <source>Interface</source>
         <translation>Интерфейс</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="82" />
+        <location filename="../../app/settings.py" line="82"/>
         <source>auto</source>
         <translation>авто</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="84" />
+        <location filename="../../app/settings.py" line="84"/>
         <source>Find devices</source>
         <translation>Найти устройства</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="86" />
+        <location filename="../../app/settings.py" line="86"/>
         <source>Operator microphone</source>
         <translation>Микрофон оператора</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="87" />
-        <location filename="../../app/settings.py" line="89" />
+        <location filename="../../app/settings.py" line="87"/>
+        <location filename="../../app/settings.py" line="89"/>
         <source>  channel</source>
         <translation>  канал</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="88" />
+        <location filename="../../app/settings.py" line="88"/>
         <source>Customer audio (softphone output)</source>
         <translation>Звук клиента (выход софтфона)</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="92" />
+        <location filename="../../app/settings.py" line="92"/>
         <source>For the customer, choose the monitor of the output your softphone plays to. One stereo device with a leg per channel works too: choose it for both and set the channels.</source>
         <translation>Для клиента выберите монитор выхода, в который играет софтфон. Подойдёт и одно стереоустройство с собеседником на каждом канале: выберите его для обоих и укажите каналы.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="102" />
-        <location filename="../../app/settings.py" line="117" />
-        <location filename="../../app/settings.py" line="279" />
+        <location filename="../../app/settings.py" line="102"/>
+        <location filename="../../app/settings.py" line="117"/>
+        <location filename="../../app/settings.py" line="279"/>
         <source>(none)</source>
         <translation>(нет)</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="112" />
+        <location filename="../../app/settings.py" line="112"/>
         <source>Devices</source>
         <translation>Устройства</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="121" />
+        <location filename="../../app/settings.py" line="121"/>
         <source> [monitor]</source>
         <translation> [монитор]</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="142" />
+        <location filename="../../app/settings.py" line="142"/>
         <source>Operator language</source>
         <translation>Язык оператора</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="143" />
+        <location filename="../../app/settings.py" line="143"/>
         <source>Customer language</source>
         <translation>Язык клиента</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="149" />
+        <location filename="../../app/settings.py" line="149"/>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="150" />
+        <location filename="../../app/settings.py" line="150"/>
         <source>Compute type</source>
         <translation>Тип вычислений</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="151" />
+        <location filename="../../app/settings.py" line="151"/>
         <source>A model folder, an installed model package (base, tiny.en) or a hub name. tiny.en is English only.</source>
         <translation>Папка модели, установленный пакет модели (base, tiny.en) или имя в хабе. tiny.en — только английский.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="164" />
-        <location filename="../../app/settings.py" line="172" />
+        <location filename="../../app/settings.py" line="164"/>
+        <location filename="../../app/settings.py" line="172"/>
         <source> s</source>
         <translation> с</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="174" />
+        <location filename="../../app/settings.py" line="174"/>
         <source>Latency budget</source>
         <translation>Бюджет задержки</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="175" />
+        <location filename="../../app/settings.py" line="175"/>
         <source>Rule files</source>
         <translation>Файлы правил</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="176" />
+        <location filename="../../app/settings.py" line="176"/>
         <source>Cards on screen at most</source>
         <translation>Карточек на экране не больше</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="177" />
+        <location filename="../../app/settings.py" line="177"/>
         <source>A card stays for</source>
         <translation>Карточка видна</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="178" />
+        <location filename="../../app/settings.py" line="178"/>
         <source>A hint older than the budget (end of the words that triggered it → on screen) is dropped and logged, never shown late.</source>
         <translation>Подсказка старше бюджета (от конца вызвавших её слов до экрана) отбрасывается и записывается в журнал, но никогда не показывается с опозданием.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="190" />
+        <location filename="../../app/settings.py" line="190"/>
         <source>Save calls for review and rule back-tests</source>
         <translation>Сохранять звонки для разбора и проверки правил</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="192" />
+        <location filename="../../app/settings.py" line="192"/>
         <source>Mask phone numbers, addresses and digits</source>
         <translation>Скрывать телефоны, адреса и цифры</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="196" />
+        <location filename="../../app/settings.py" line="196"/>
         <source> days</source>
         <translation> дн.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="201" />
+        <location filename="../../app/settings.py" line="201"/>
         <source>login name</source>
         <translation>имя входа</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="204" />
+        <location filename="../../app/settings.py" line="204"/>
         <source>Keep saved calls</source>
         <translation>Хранить звонки</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="205" />
+        <location filename="../../app/settings.py" line="205"/>
         <source>Saved calls folder</source>
         <translation>Папка звонков</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="206" />
+        <location filename="../../app/settings.py" line="206"/>
         <source>Latency log folder</source>
         <translation>Папка журналов задержек</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="207" />
+        <location filename="../../app/settings.py" line="207"/>
         <source>Operator ID in logs</source>
         <translation>ID оператора в журналах</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="229" />
+        <location filename="../../app/settings.py" line="229"/>
         <source>masked</source>
         <translation>скрыты</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="229" />
+        <location filename="../../app/settings.py" line="229"/>
         <source>NOT masked</source>
         <translation>НЕ скрыты</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="231" />
+        <location filename="../../app/settings.py" line="231"/>
         <source>Saved calls: the transcript, the phone numbers and addresses found ({0}) and every hint decision, one file per call in {1}, deleted after {2} days.</source>
         <translation>Сохранённые звонки: расшифровка, найденные телефоны и адреса ({0}) и решения по каждой подсказке — по файлу на звонок в {1}; удаляются через {2} дн.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="234" />
+        <location filename="../../app/settings.py" line="234"/>
         <source>Calls are not saved.</source>
         <translation>Звонки не сохраняются.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="236" />
+        <location filename="../../app/settings.py" line="236"/>
         <source>Everything stays on this computer: recognition runs locally and nothing is sent anywhere.</source>
         <translation>Всё остаётся на этом компьютере: распознавание идёт локально, ничего никуда не отправляется.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="238" />
+        <location filename="../../app/settings.py" line="238"/>
         <source>Latency logs: timings of each utterance and hint, no words and no numbers, in {0}.</source>
         <translation>Журналы задержек: время каждой фразы и подсказки, без слов и номеров, в {0}.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="240" />
+        <location filename="../../app/settings.py" line="240"/>
         <source>Audio is never stored.</source>
         <translation>Звук не сохраняется никогда.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="241" />
+        <location filename="../../app/settings.py" line="241"/>
         <source>Delete saved calls ({0})</source>
         <translation>Удалить сохранённые звонки ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="247" />
-        <location filename="../../app/settings.py" line="252" />
+        <location filename="../../app/settings.py" line="247"/>
+        <location filename="../../app/settings.py" line="252"/>
         <source>Delete saved calls</source>
         <translation>Удаление звонков</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="248" />
+        <location filename="../../app/settings.py" line="248"/>
         <source>Delete all {0} saved calls in {1}? This cannot be undone.</source>
         <translation>Удалить все сохранённые звонки ({0}) в {1}? Отменить это нельзя.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="253" />
+        <location filename="../../app/settings.py" line="253"/>
         <source>{0} calls deleted.</source>
         <translation>Удалено звонков: {0}.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="260" />
+        <location filename="../../app/settings.py" line="260"/>
         <source>System language</source>
         <translation>Язык системы</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="265" />
+        <location filename="../../app/settings.py" line="265"/>
         <source>Interface language</source>
         <translation>Язык интерфейса</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="266" />
+        <location filename="../../app/settings.py" line="266"/>
         <source>A new language applies when Sufler starts again.</source>
         <translation>Новый язык применится при следующем запуске Суфлёра.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="308" />
+        <location filename="../../app/settings.py" line="308"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -743,12 +734,12 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../app/widgets.py" line="78" />
+        <location filename="../../app/widgets.py" line="75"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="78" />
+        <location filename="../../app/widgets.py" line="75"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>
@@ -756,7 +747,7 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/gui.py" line="82" />
+        <location filename="../../app/gui.py" line="82"/>
         <source>Log: {0}</source>
         <translation>Журнал: {0}</translation>
     </message>

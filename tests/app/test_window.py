@@ -100,6 +100,22 @@ def test_entity_card_copies_and_shows_the_read_back(qtbot: QtBot, window: MainWi
     assert list(window.entity_cards) == [3]
 
 
+def test_an_email_card_shows_its_kind_copies_and_flags_a_wrong_read_back(
+        qtbot: QtBot, window: MainWindow) -> None:
+    deliver(qtbot, window.bridge, EntityExtracted(
+        7, "email", "ivan точка petrov собака mail точка ru", "ivan.petrov@mail.ru", "customer",
+        4, (0, 38), 3.0, 6.0, 6.4))
+    entity = window.findChild(EntityCard)
+    assert entity.title.text().startswith("E-mail")
+    assert entity.value.text() == "ivan.petrov@mail.ru"
+    entity.copy.click()
+    assert QGuiApplication.clipboard().text() == "ivan.petrov@mail.ru"
+    deliver(qtbot, window.bridge, ReadbackChecked(
+        "email", False, ("local part: ivan.petrov given, ivan.petrof repeated",),
+        "ivan.petrov@mail.ru", "customer", 7, "ivan.petrof@mail.ru", "operator", 8, 9.0))
+    assert entity.readback == "mismatch" and "local part" in entity.status.text()
+
+
 def test_hint_cards_feedback_dismiss_and_retire(qtbot: QtBot, window: MainWindow,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[tuple[int, str]] = []

@@ -97,3 +97,12 @@ def test_nothing_said_saves_nothing_and_retention_removes_old_calls(tmp_path: Pa
     assert purge_calls(tmp_path, 30) == 1
     assert [info.path for info in saved_calls(tmp_path)] == [new]
     assert delete_calls(tmp_path) == 1 and saved_calls(tmp_path) == []
+
+
+def test_readback_differences_keep_which_part_differed_but_no_value() -> None:
+    from assist.calls import masked_difference
+
+    assert masked_difference("street: ленина given, ленинская repeated") == (
+        "street: ••• given, ••• repeated")
+    assert masked_difference("digit 11: 2 given, 3 repeated") == "digit 11: ••• given, ••• repeated"
+    assert masked_difference("11 digits given, 12 repeated") == "•• digits given, •• repeated"
