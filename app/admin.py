@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
@@ -227,7 +227,8 @@ class RulesEditor(QMainWindow):
         if isinstance(outcome, Exception):
             self.backtest_label.setText(self.tr("Back-test failed: {0}").format(outcome))
             return
-        result, records = outcome  # type: ignore[misc]
+        # what work() returned; Backtest is not part of the public face of `assist`
+        result, records = cast("tuple[Any, list[dict[str, Any]]]", outcome)
         self.backtest_label.setText(self.tr(
             "{0} calls, {1:.0f} min: {2} rules never fired, {3} fire often").format(
             result.calls, result.call_seconds / 60,

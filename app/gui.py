@@ -16,7 +16,7 @@ from app.bridge import CallEnded, EngineBridge
 from app.probe import StallProbe
 from app.session import DEMO, CallPlan, CallSession
 from app.window import MainWindow
-from assist import RESOURCES, EngineConfig, EngineStateChanged
+from assist import EngineConfig, EngineStateChanged, resource_path
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv or ["sufler"])
     app.setOrganizationName("Sufler")
     app.setApplicationName("Sufler")
-    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "sufler.svg")))
+    app.setWindowIcon(QIcon(str(resource_path("icons", "sufler.svg"))))
     return app
 
 
@@ -110,7 +110,7 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
             QTimer.singleShot(0, app.quit)
 
     window.bridge.call_ended.connect(ended)
-    window.bridge.state_changed.connect(playing)
+    window.bridge.engine_state_changed.connect(playing)
     if plan is not None:
         QTimer.singleShot(0, lambda: window.start_call(plan))
     code = app.exec()

@@ -39,7 +39,7 @@ class StallProbe(QObject):
                 self.worst.append((round(now - self._begin, 2), round(late * 1000, 1)))
         self._last = now
 
-    def report(self) -> dict[str, float | int]:
+    def report(self) -> dict[str, object]:
         late = sorted(self.late) or [0.0]
         return {
             "ticks": len(self.late),

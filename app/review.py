@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QDate
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.background import Background
-from assist import format_cell, latency_report, report_plots
+from assist import Report, format_cell, latency_report, report_plots
 
 TABLES = (("stages", "Stages"), ("operators", "Operators"), ("rules", "Rules"),
           ("models", "Models"), ("drops", "Cards by outcome"),
@@ -98,7 +99,7 @@ class ReviewWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.resize(880, 760)
-        self.report: Any = None
+        self.report: Report | None = None
 
     def _browse(self) -> None:
         name = QFileDialog.getExistingDirectory(self, self.tr("Log folder"), self.folder.text())
@@ -122,7 +123,7 @@ class ReviewWindow(QMainWindow):
         if isinstance(outcome, Exception):
             self.summary.setText(self.tr("No report: {0}").format(outcome))
             return
-        report = outcome
+        report = cast(Report, outcome)  # Background passes on what the job returned
         self.report = report
         self.summary.setText(self.tr("{0} log files, {1} utterances, {2} card decisions")
                              .format(report.files, report.utterances, report.cards)
@@ -140,8 +141,9 @@ class ReviewWindow(QMainWindow):
             table.resizeColumnsToContents()
         while self.plots_layout.count():
             item = self.plots_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.deleteLater()
         for svg in report_plots(report):
             start = svg.find("<svg")
             if start < 0:
@@ -156,6 +158,6 @@ class ReviewWindow(QMainWindow):
             self.plots_layout.addWidget(widget)
         self.plots_layout.addStretch(1)
 
-    def closeEvent(self, event: Any) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._background.shutdown()
         super().closeEvent(event)

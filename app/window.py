@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -39,6 +40,7 @@ from assist import (
     EngineError,
     EngineStateChanged,
     EntityExtracted,
+    FeedbackAction,
     HintsControlled,
     LevelsMeasured,
     ReadbackChecked,
@@ -58,8 +60,6 @@ DEGRADED_FOR_S = 30.0  # a shed window, an error or a lost device keeps "degrade
 
 class MainWindow(QMainWindow):
     """Transcript, entity cards, hint cards, Mute, and a status line."""
-
-    settings_changed = Signal(object)
 
     def __init__(self, session: CallSession, bridge: EngineBridge,
                  settings: QSettings | None = None, plan: CallPlan | None = None) -> None:
@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         bridge.suggestion_dropped.connect(self.on_dropped)
         bridge.checklist_updated.connect(self.on_checklist)
         bridge.hints_controlled.connect(self.on_hints_controlled)
-        bridge.state_changed.connect(self.on_state)
+        bridge.engine_state_changed.connect(self.on_state)
         bridge.engine_error.connect(self.on_error)
         bridge.backlog_reported.connect(self.on_backlog)
         bridge.capture_changed.connect(self.on_capture)
@@ -326,7 +326,8 @@ class MainWindow(QMainWindow):
         self.session.snooze(minutes)
 
     def on_card_feedback(self, card_id: int, action: str) -> None:
-        self.session.feedback(card_id, action)
+        # the cards' buttons send only the four actions FeedbackAction names
+        self.session.feedback(card_id, cast("FeedbackAction", action))
         if action in ("dismiss", "mute_rule"):
             self._remove_hint(card_id)
 

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
-
-
-class Clock(Protocol):
-    """Seconds since the start of the call on the engine's clock."""
-
-    def now(self) -> float: ...
 
 
 class WallClock:

@@ -141,14 +141,6 @@ def _distributions(package: ModelPackage) -> str:
     return " ".join(name.replace("_", "-") for name in package.packages)
 
 
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _assembled_ok(folder: Path, package: ModelPackage) -> bool:
     model = folder / "model.bin"
     marker = folder / "VERIFIED"

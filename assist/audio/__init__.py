@@ -1,4 +1,4 @@
-"""Audio sources: files now; live devices plug in behind the same interface."""
+"""Audio sources: files, live capture (sounddevice/PortAudio) and input device listing."""
 
 from assist.audio.source import ArraySource, AudioSource, FileSource, probe_channels
 

@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m assist.bench latency|soak ...`; the last line printed is JSON."""
+"""Benchmarks: `python -m assist.bench <name>` (see `__main__`); the last line printed is JSON."""

@@ -1,4 +1,4 @@
-"""Admin-written suggestion rules: files, validation (matching and the gate come next)."""
+"""Admin-written suggestion rules: files, validation, matching, the gate, back-tests, reports."""
 
 from assist.rules.loader import ChecklistItem, Problem, Rule, RuleSet, load_rules, parse_rules
 
