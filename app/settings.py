@@ -36,7 +36,7 @@ from assist import (
 
 MODELS = ("base", "tiny.en")
 COMPUTE_TYPES = ("int8", "int8_float32", "float32")
-LEG_LANGUAGES = ("auto", "ru", "en")
+LANGUAGE_CHOICES = ("auto", "ru", "en")
 
 
 class SettingsDialog(QDialog):
@@ -142,7 +142,7 @@ class SettingsDialog(QDialog):
         for index, name in enumerate((self.tr("Operator language"),
                                       self.tr("Customer language"))):
             box = QComboBox()
-            box.addItems(LEG_LANGUAGES)
+            box.addItems(LANGUAGE_CHOICES)
             box.setCurrentText(languages[index] if index < len(languages) else "auto")
             form.addRow(name, box)
             self.languages.append(box)

@@ -59,7 +59,7 @@ class CandidateSource(Protocol):
     @property
     def name(self) -> str: ...
 
-    def start(self, legs: Sequence[str]) -> None:
+    def start(self, speakers: Sequence[str]) -> None:
         """A new call with these speakers."""
         ...
 

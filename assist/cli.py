@@ -294,7 +294,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def extract_line(line: str, default_lang: str | None, config: ExtractConfig) -> dict[str, Any]:
+def extract_line(line: str, default_language: str | None, config: ExtractConfig) -> dict[str, Any]:
     """One output record for one input line; a bad line gives an error record, never raises."""
     try:
         item = json.loads(line)
@@ -303,9 +303,9 @@ def extract_line(line: str, default_lang: str | None, config: ExtractConfig) -> 
     if not isinstance(item, dict):
         return {"id": None, "error": "expected a JSON object"}
     ident = item.get("id")
-    lang = item.get("lang", default_lang)
-    if lang is not None and lang not in ("ru", "en"):
-        return {"id": ident, "error": f"lang: expected ru or en, got {lang!r}"}
+    language = item.get("lang", default_language)  # "lang": the input format's key
+    if language is not None and language not in ("ru", "en"):
+        return {"id": ident, "error": f"lang: expected ru or en, got {language!r}"}
     if "segments" in item:
         segments = item["segments"]
         if not isinstance(segments, list) or not all(isinstance(seg, str) for seg in segments):
@@ -315,8 +315,8 @@ def extract_line(line: str, default_lang: str | None, config: ExtractConfig) -> 
         text = item["text"]
     else:
         return {"id": ident, "error": "expected a string 'text' or a list 'segments'"}
-    region = config.region_for(language_of(text, lang))
-    found = extract(text, lang, region, config.gazetteer, config.gazetteer_min_score)
+    region = config.region_for(language_of(text, language))
+    found = extract(text, language, region, config.gazetteer, config.gazetteer_min_score)
     return {"id": ident, **outputs(found)}
 
 

@@ -134,9 +134,9 @@ class ExtractConfig:
     gazetteer: tuple[str, ...] = ()  # street names that correct misheard ones (fuzzy match)
     gazetteer_min_score: float = 85.0
 
-    def region_for(self, lang: str) -> str:
-        """The default region for numbers said without a country code in a `lang` leg."""
-        return self.region_ru if lang == "ru" else self.region_en
+    def region_for(self, language: str) -> str:
+        """The default region for numbers said without a country code in a `language` call."""
+        return self.region_ru if language == "ru" else self.region_en
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The call context: conversation state the pipeline writes and the recognizer reads.
 
-The pipeline thread writes it as utterances are understood (each leg's call language, what
+The pipeline thread writes it as utterances are understood (each channel's call language, what
 the operator just asked the customer for, whether the customer is mid-dictation); the ASR
-worker reads one leg's state when a window starts (`WindowContext`, from `assist.asr`).
+worker reads one channel's state when a window starts (`WindowContext`, from `assist.asr`).
 One small lock; nothing is called while it is held.
 """
 
@@ -12,41 +12,41 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assist.asr.options import LegState
+from assist.asr.options import ChannelState
 from assist.config import LANGUAGE_AUTO
 
 
 class CallContext:
-    """Per-leg state for one call. Thread-safe."""
+    """Per-channel state for one call. Thread-safe."""
 
     def __init__(self, speakers: Sequence[str], languages: Sequence[str] = ()) -> None:
         self._lock = threading.Lock()
-        self._legs = [
-            LegState(speaker=speaker,
+        self._channels = [
+            ChannelState(speaker=speaker,
                       language=languages[index] if index < len(languages) else LANGUAGE_AUTO)
             for index, speaker in enumerate(speakers)
         ]
 
-    def leg(self, channel: int) -> LegState:
-        """The state of leg `channel` (an unknown leg: the empty state)."""
+    def state(self, channel: int) -> ChannelState:
+        """The state of `channel` (an unknown channel: the empty state)."""
         with self._lock:
-            if 0 <= channel < len(self._legs):
-                return self._legs[channel]
-        return LegState()
+            if 0 <= channel < len(self._channels):
+                return self._channels[channel]
+        return ChannelState()
 
     def channel_of(self, speaker: str) -> int | None:
         with self._lock:
-            for index, state in enumerate(self._legs):
+            for index, state in enumerate(self._channels):
                 if state.speaker == speaker:
                     return index
         return None
 
     def set_language(self, channel: int, language: str) -> None:
-        """The leg's call language, once known (a fixed or locked language)."""
+        """The channel's call language, once known (a fixed or locked language)."""
         self._update(channel, language=language)
 
     def expect(self, channel: int, kind: str | None) -> None:
-        """The other side just asked leg `channel` for an entity of `kind` (None: nothing)."""
+        """The other side just asked `channel`'s speaker for an entity of `kind` (None: nothing)."""
         self._update(channel, expecting=kind)
 
     def set_dictating(self, channel: int, dictating: bool) -> None:
@@ -54,5 +54,5 @@ class CallContext:
 
     def _update(self, channel: int, **changes: object) -> None:
         with self._lock:
-            if 0 <= channel < len(self._legs):
-                self._legs[channel] = replace(self._legs[channel], **changes)  # type: ignore[arg-type]
+            if 0 <= channel < len(self._channels):
+                self._channels[channel] = replace(self._channels[channel], **changes)  # type: ignore[arg-type]

@@ -371,7 +371,7 @@ class _Call:
         self._engine._emit(replace(event, speaker=self._engine.speaker_of(event.channel)))
 
     def feed(self, blocks: list[Audio] | None, now: float) -> None:
-        """One block per leg through the endpointers (None: end of the call, flush them)."""
+        """One block per channel through the endpointers (None: end of the call, flush them)."""
         assert self._scheduler is not None
         if blocks is not None:
             self._levels(blocks, now)
@@ -450,7 +450,7 @@ class _Call:
             recognition.avg_logprob, recognition.no_speech_prob))
 
     def _levels(self, blocks: list[Audio], now: float) -> None:
-        """Accumulate input energy per leg; report levels every LEVEL_EVERY_S of audio."""
+        """Accumulate input energy per channel; report levels every LEVEL_EVERY_S of audio."""
         for channel, block in enumerate(blocks):
             if len(block):
                 self._energy[channel] += float(np.dot(block, block))

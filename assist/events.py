@@ -159,7 +159,7 @@ class CaptureChanged:
 
 @dataclass(frozen=True, slots=True)
 class LevelsMeasured:
-    """Input level of each leg (dBFS, RMS over the last ~0.2 s; -90 for silence), for meters."""
+    """Input level of each channel (dBFS, RMS over the last ~0.2 s; -90 for silence), for meters."""
 
     levels: tuple[float, ...]
     speakers: tuple[str, ...]

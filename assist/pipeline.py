@@ -127,7 +127,7 @@ class CallPipeline:
         self._queue.put(_Recognized(transcript, time.perf_counter()))
 
     def tick(self, now: float, speaking: Sequence[str]) -> None:
-        """Time passed on the call's clock (timing rules); `speaking`: legs in speech."""
+        """Time passed on the call's clock (timing rules); `speaking`: the speakers in speech."""
         self._queue.put(_Tick(now, tuple(speaking)))
 
     def control(self, action: Callable[[], None]) -> None:

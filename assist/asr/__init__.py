@@ -1,1 +1,2 @@
-"""Speech recognition: model resolution, the recognizer, guards and the worker."""
+"""Speech recognition: backends and model resolution, per-window decode options, the
+scheduler in front of the recognizer, guards and the worker."""

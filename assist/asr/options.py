@@ -2,7 +2,7 @@
 
 The recognizer reads the conversation through `WindowContext`, a small protocol the call
 pipeline's context implements: the dependency points downward, so nothing in `assist.asr`
-knows the pipeline. A `DecodePolicy` turns a leg's context into `DecodeOptions`; `None`
+knows the pipeline. A `DecodePolicy` turns a channel's state into `DecodeOptions`; `None`
 means the fast path (the configured defaults), which is what every window gets unless a
 policy asks for more.
 """
@@ -14,19 +14,19 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
-class LegState:
-    """What the conversation says about one leg when its window starts."""
+class ChannelState:
+    """What the conversation says about one channel (a call leg) when its window starts."""
 
     speaker: str = ""
     language: str = "auto"  # the leg's call language once known
-    expecting: str | None = None  # an entity kind the other side just asked this leg for
-    dictating: bool = False  # this leg is in the middle of dictating an entity
+    expecting: str | None = None  # an entity kind the other side just asked this speaker for
+    dictating: bool = False  # this speaker is in the middle of dictating an entity
 
 
 class WindowContext(Protocol):
-    """Read access to the call context, per leg (channel index)."""
+    """Read access to the call context, per channel (one call leg)."""
 
-    def leg(self, channel: int) -> LegState: ...
+    def state(self, channel: int) -> ChannelState: ...
 
 
 @dataclass(frozen=True)
@@ -41,20 +41,20 @@ class DecodeOptions:
 
 
 class DecodePolicy(Protocol):
-    """Chooses a window's options from its leg's state; None: the fast path."""
+    """Chooses a window's options from its channel's state; None: the fast path."""
 
-    def choose(self, state: LegState) -> DecodeOptions | None: ...
+    def choose(self, state: ChannelState) -> DecodeOptions | None: ...
 
 
 class FastPath:
     """The default policy: every window decoded with the configured settings."""
 
-    def choose(self, state: LegState) -> DecodeOptions | None:
+    def choose(self, state: ChannelState) -> DecodeOptions | None:
         return None
 
 
 class NoContext:
     """A context that knows nothing (files transcribed without a pipeline, benchmarks)."""
 
-    def leg(self, channel: int) -> LegState:
-        return LegState()
+    def state(self, channel: int) -> ChannelState:
+        return ChannelState()

@@ -200,11 +200,11 @@ class WhisperRecognizer:
         """The most likely of the configured languages and its share of their probability."""
         scores = {token[2:-2]: float(prob) for token, prob in probs}
         candidates = self._config.auto_languages
-        allowed = {lang: prob for lang, prob in scores.items() if lang in candidates}
+        allowed = {language: prob for language, prob in scores.items() if language in candidates}
         if not allowed:  # no candidate configured (or none known to the model)
-            best = max(scores, key=lambda lang: scores[lang])
+            best = max(scores, key=lambda language: scores[language])
             return best, scores[best]
-        best = max(allowed, key=lambda lang: allowed[lang])
+        best = max(allowed, key=lambda language: allowed[language])
         return best, allowed[best] / (sum(allowed.values()) or 1.0)
 
     def describe(self) -> RecognizerInfo:

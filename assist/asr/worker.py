@@ -39,9 +39,9 @@ class LanguageState:
 
     def __init__(self, config: EngineConfig) -> None:
         self._fixed = {
-            channel: lang
-            for channel, lang in enumerate(config.channels.languages)
-            if lang != LANGUAGE_AUTO
+            channel: language
+            for channel, language in enumerate(config.channels.languages)
+            if language != LANGUAGE_AUTO
         }
         self._locked: dict[int, str] = {}
 
@@ -109,7 +109,7 @@ class AsrWorker:
     def process(self, window: Window) -> Outcome:
         if self._before_window is not None:
             self._before_window()
-        options = self._policy.choose(self._context.leg(window.channel))
+        options = self._policy.choose(self._context.state(window.channel))
         started = self._clock()
         begin = time.perf_counter()
         try:

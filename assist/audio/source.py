@@ -103,7 +103,7 @@ def probe_channels(path: str | Path) -> int:
 
 
 class FileSource(_Recorded):
-    """Any file faster-whisper's decoder reads, resampled to 16 kHz; stereo kept as two legs."""
+    """Any file faster-whisper's decoder reads, resampled to 16 kHz; stereo kept as two channels."""
 
     def __init__(self, path: str | Path, split_stereo: bool = True) -> None:
         self.path = Path(path)

@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     latencies: list[float] = []
     for case in cases:
         text = " ".join(case["segments"]) if "segments" in case else case["text"]
-        lang = case.get("lang")
-        region = config.region_for(language_of(text, lang))
+        language = case.get("lang")  # the data set's key
+        region = config.region_for(language_of(text, language))
         timings = []
         for _ in range(max(1, args.repeat)):
             begin = time.perf_counter()
-            found = extract(text, lang, region)
+            found = extract(text, language, region)
             timings.append(time.perf_counter() - begin)
         latencies.append(sorted(timings)[len(timings) // 2] * 1000)
         predicted_phones = [item.value for item in found if item.kind == "phone"]
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             item.raw for item in found if item.kind == "address"))
         phone = score_phones(predicted_phones, case.get("phones", []))
         address = score_addresses(text, predicted_addresses, case.get("addresses", []))
-        for key in [f"lang={lang}", *(f"tag={tag}" for tag in case.get("tags", []))]:
+        for key in [f"lang={language}", *(f"tag={tag}" for tag in case.get("tags", []))]:
             phones[key].add(phone)
             addresses[key].add(address)
         if args.show_errors and (phone.fp or phone.fn or address.fp or address.fn):
@@ -76,11 +76,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"latency per utterance: p50 {percentile(latencies, 50):.2f} ms, "
           f"p95 {percentile(latencies, 95):.2f} ms, max {max(latencies, default=0):.2f} ms")
     summary: dict[str, Any] = {"bench": "extract", "cases": len(cases)}
-    for lang in ("ru", "en"):
-        key = f"lang={lang}"
+    for language in ("ru", "en"):
+        key = f"lang={language}"
         if key in phones:
-            summary[f"phone_f1_{lang}"] = rounded(phones[key].f1)
-            summary[f"address_f1_{lang}"] = rounded(addresses[key].f1)
+            summary[f"phone_f1_{language}"] = rounded(phones[key].f1)
+            summary[f"address_f1_{language}"] = rounded(addresses[key].f1)
     summary["latency_p50_ms"] = rounded(percentile(latencies, 50), 2)
     summary["latency_p95_ms"] = rounded(percentile(latencies, 95), 2)
     print(json.dumps(summary))

@@ -267,9 +267,9 @@ def rejected_by_context(text: str, tokens: list[Token], start: int, end: int) ->
     return bool(UNIT_AFTER.match(after))
 
 
-def find_phones(text: str, lang: str = "en", region: str | None = None) -> list[PhoneMatch]:
+def find_phones(text: str, language: str = "en", region: str | None = None) -> list[PhoneMatch]:
     """Phone numbers said in `text`, corrected as the speaker corrected them, in order."""
-    region = region or DEFAULT_REGIONS.get(lang, "US")
+    region = region or DEFAULT_REGIONS.get(language, "US")
     tokens = tokenize(text)
     runs = find_runs(text, tokens)
     found: list[tuple[int, int, phonenumbers.PhoneNumber, int]] = []  # start, end, number, run

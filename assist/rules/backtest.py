@@ -49,7 +49,7 @@ class SavedCall:
     fast_paced: bool  # emitted before the speech ended: not live timing
 
     @property
-    def legs(self) -> tuple[str, ...]:
+    def speakers(self) -> tuple[str, ...]:
         speakers = {event.speaker for event in self.transcripts}
         return tuple(sorted(speakers)) or ("operator",)
 
@@ -108,7 +108,7 @@ def replay(call: SavedCall, rules: Sequence[Rule], config: RulesConfig) -> list[
     events: list[Event] = []
     session = RuleSession(config, events.append, rules=rules)
     now = 0.0
-    session.start(lambda: now, call.legs)
+    session.start(lambda: now, call.speakers)
     inputs: list[tuple[float, int, TranscriptUpdated | EntityExtracted]] = [
         (event.times.emitted, 0, event) for event in call.transcripts]
     inputs += [(event.at, 1, event) for event in call.entities]

@@ -74,10 +74,10 @@ class _Checklist:
 class CallRules:
     """The rules' view of one call: feed it utterances, entities and clock ticks."""
 
-    def __init__(self, compiled: CompiledRules, legs: Sequence[str] = ("operator", "customer")
+    def __init__(self, compiled: CompiledRules, speakers: Sequence[str] = ("operator", "customer")
                  ) -> None:
         self.compiled = compiled
-        self.legs = tuple(legs)
+        self.speakers = tuple(speakers)
         self._languages: Counter[str] = Counter()
         self._said: set[str] = set()  # timing rules whose required phrase was said
         self._fired: set[str] = set()  # one-shot timing rules already fired
@@ -134,7 +134,7 @@ class CallRules:
         ]
 
     def tick(self, now: float, speaking: Iterable[str] = ()) -> list[Candidate]:
-        """Time passed: deadlines of timing rules. `speaking` are the legs talking right now."""
+        """Time passed: deadlines of timing rules. `speaking` are the speakers talking right now."""
         for speaker in speaking:
             self._heard[speaker] = max(self._heard.get(speaker, 0.0), now)
         found: list[Candidate] = []
@@ -150,7 +150,7 @@ class CallRules:
                                        f"{rule.within_s:g} s", rule.within_s, "missing"))
             elif rule.condition == "customer_silent":
                 silent = rule.speaker if rule.speaker != "any" else "customer"
-                if silent not in self.legs or not _language_fits(rule, language):
+                if silent not in self.speakers or not _language_fits(rule, language):
                     continue
                 since = self._heard.get(silent, 0.0)
                 if now - since < rule.silence_s or self._silence_fired.get(rule.id) == since:

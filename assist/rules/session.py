@@ -36,8 +36,8 @@ class AdminRules:
         self.compiled = compiled
         self._call = CallRules(compiled)
 
-    def start(self, legs: Sequence[str]) -> None:
-        self._call = CallRules(self.compiled, legs)
+    def start(self, speakers: Sequence[str]) -> None:
+        self._call = CallRules(self.compiled, speakers)
 
     def replace(self, compiled: CompiledRules) -> None:
         """New rules mid-call: the call's state is kept by rule id."""
@@ -86,7 +86,7 @@ class RuleSession:
         with self._lock:
             return self.gate.muted
 
-    def start(self, clock: Callable[[], float], legs: Sequence[str] = ("operator", "customer")
+    def start(self, clock: Callable[[], float], speakers: Sequence[str] = ("operator", "customer")
               ) -> None:
         """A new call: fresh gate and state (the operator's mute stays until unmuted; a
         snooze and per-call rule mutes end with the call); rule files are re-read."""
@@ -98,7 +98,7 @@ class RuleSession:
             self._last_check = float("-inf")
             pending = self._check_files(clock())
             for source in self._sources:
-                source.start(legs)
+                source.start(speakers)
         self._send(pending)
 
     # -- engine input -------------------------------------------------------------------
@@ -119,11 +119,11 @@ class RuleSession:
         self._send(pending)
 
     def tick(self, now: float, speaking: Iterable[str] = ()) -> None:
-        legs = tuple(speaking)
+        speaking_now = tuple(speaking)
         with self._lock:
             pending = self._check_files(now)
             pending += self._settle([item for source in self._sources
-                                     for item in source.tick(now, legs)], now)
+                                     for item in source.tick(now, speaking_now)], now)
         self._send(pending)
 
     # -- operator controls (engine clock time from the call's clock) --------------------

@@ -292,11 +292,11 @@ def test_cli_extract_answers_every_line_and_reports_bad_ones(
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin + "\n"))
     assert main(["extract"]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert out[0] == {"id": "a", "phones": ["+79263187055"], "addresses": []}
+    assert out[0] == {"id": "a", "phones": ["+79263187055"], "addresses": [], "emails": []}
     assert out[1]["id"] is None and "not JSON" in out[1]["error"]
     assert out[2]["id"] == "b" and "lang" in out[2]["error"]
     assert out[3] == {"id": "c", "phones": [],
-                      "addresses": ["4821 Maple Ridge Drive, Austin, Texas 78745"]}
+                      "addresses": ["4821 Maple Ridge Drive, Austin, Texas 78745"], "emails": []}
     assert out[4]["id"] == "d" and "segments" in out[4]["error"]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, CallRecorder, Engine, EngineConfig, replace_config, run_call
-from assist.asr.options import DecodeOptions, LegState
+from assist.asr.options import ChannelState, DecodeOptions
 from assist.cli import JsonLinesWriter
 from assist.context import CallContext
 from assist.events import (
@@ -44,7 +44,7 @@ def recognizer() -> SpokenRecognizer:
 class ExpectsPhone:
     """A policy: a leg asked for a phone number is decoded with beam 5 and a slot prompt."""
 
-    def choose(self, state: LegState) -> DecodeOptions | None:
+    def choose(self, state: ChannelState) -> DecodeOptions | None:
         if state.expecting == "phone":
             return DecodeOptions(beam_size=5, prompt="Phone number: 415-555-0132.",
                                  reason="dictation")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, Engine, FileSource, load_config, replace_config
+from assist.asr.options import DecodeOptions
 from assist.asr.recognizer import WhisperRecognizer
 from assist.config import LANGUAGE_AUTO, AsrConfig
 from assist.events import Event, TranscriptUpdated
@@ -117,6 +118,25 @@ def test_one_thread_decoder_reads_the_encoders_output_word_for_word(
         assert one.language == two.language == "en"
         assert two.avg_logprob == pytest.approx(one.avg_logprob, abs=1e-3)
         assert two.language_prob == pytest.approx(one.language_prob, abs=1e-3)
+
+
+def test_per_window_decode_options_reach_the_decoder(shared_audio: Path,
+                                                      base_model: str) -> None:
+    """The options a policy chooses for one window change how that window is decoded (and
+    only that window): suppressed tokens never appear; beam and prompt are taken."""
+    audio = FileSource(shared_audio / "en_jfk.16k.wav").arrays[0]
+    recognizer = WhisperRecognizer(AsrConfig(model=base_model, cpu_threads=2))
+    plain = recognizer.recognize(audio, "en")
+    assert "," in plain.text  # "And so, my fellow Americans, ask not ..."
+    tokenizer = recognizer.model.hf_tokenizer
+    commas = tuple(index for index in range(tokenizer.get_vocab_size())
+                   if "," in (tokenizer.id_to_token(index) or ""))
+    no_commas = recognizer.recognize(audio, "en", DecodeOptions(suppress_tokens=commas))
+    assert no_commas.text and "," not in no_commas.text
+    beam = recognizer.recognize(audio, "en", DecodeOptions(beam_size=5,
+                                                           prompt="Ask not what your country"))
+    assert word_errors(reference(shared_audio, "en_jfk.16k.wav"), beam.text).wer < 0.2
+    assert recognizer.recognize(audio, "en").text == plain.text  # the next window: fast path
 
 
 @pytest.mark.parametrize(
