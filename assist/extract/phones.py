@@ -1,24 +1,48 @@
-"""Phone numbers in transcripts: spoken or written, corrected mid-way, told from other numbers."""
+"""Phone numbers in transcripts: a parser over the typed token stream (`tokens.py`).
+
+Numbers said are read as atoms (digit groups) in *runs*: atoms with only separators, fillers and
+connectors between them. Runs join into one *dictation* across links that may or may not
+continue it: a sentence end (one group per sentence), bridge words (an area code and its
+number: «код 812, номер …», "area code 617, then …"), and correction markers. Corrections are
+edits to the number being dictated («ой, три один два» redoes the last group, «не 140, а 146»
+replaces a group, «нет, подождите, <a whole number>» starts over). A dictation is then split
+into numbers that cover *every* atom and that libphonenumber validates; a group the recogniser
+wrote apart ("900 16" for 916) or a compound said across commas («пятьсот, восемьдесят») may
+be joined, at a cost. Digits that form no valid number give no phone: nothing is trimmed until
+something validates. The words before a number reject order, account, card ... numbers;
+corrections said after a whole number ("the last two digits are 23", "the area code is 347")
+and a number superseded by a repeated one are applied last.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import phonenumbers
 
-from assist.extract.numbers import (
-    FILLERS,
-    Group,
-    GroupBuilder,
-    Token,
-    number_parts,
-    tokenize,
-)
+from assist.extract.numbers import Group, GroupBuilder, Token, tokenize
 from assist.extract.registry import FindContext, Found, Verdict
+from assist.extract.tokens import (
+    BUT,
+    CONNECTOR,
+    CUE,
+    DIGITS,
+    FILLER,
+    LETTERS,
+    NOT,
+    NUMBER,
+    PAUSE,
+    PLUS,
+    SEP,
+    STOP,
+    Lexeme,
+    keypad_digits,
+    lex,
+)
 
 DEFAULT_REGIONS = {"ru": "RU", "en": "US"}
-MAX_GROUPS = 24  # a run longer than this is no phone dictation; only its start is read
 
 # Words that say the digits after them are something other than a phone number. Whole
 # words (with their case endings), so «домашний», «правильно» or "refund" do not count.
@@ -51,7 +75,6 @@ UNIT_AFTER = re.compile(
     r"dollar|buck|cent|euro|pound|percent|%|thousand|minute|hour|second|mile|kilomet|am\b|pm\b|"
     r"a\.m|p\.m)", re.I)
 SENTENCE_END = frozenset(".!?")
-PLUS_WORDS = frozenset({"плюс", "plus"})
 AREA_CODE = re.compile(r"(area\s+code|код\s+город\w*|код\s+[А-ЯЁ]\w+|код\s+региона|код)\W*"
                        r"(?:is\W*|это\W*)?$", re.I)
 CORRECTION_CUE = re.compile(
@@ -73,80 +96,189 @@ class PhoneMatch:
     corrected: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """One group of digits as said: '916', '0', '77'; `joined` when said right after the
+    previous atom with nothing between (one spoken group, «три один»)."""
+
+    digits: str
+    start: int
+    end: int
+    spoken: bool
+    joined: bool = False
+
+
+# How a run is joined to the run before it: not at all, or across a link that may continue
+# the same dictation (a sentence end, bridge words, or a correction).
+STRONG, JOIN, CORRECT, NEGATE, BUT_LINK = "", "join", "correct", "negate", "but"
+UNIT_LABEL = re.compile(
+    r"(квартир\w*|кв|дом[аеу]?|д|корпус\w*|корп|строени\w*|стр|офис\w*|оф|подъезд\w*|этаж\w*"
+    r"|apartment|apt|unit|units|suite|ste|flat|room|floor|building|bldg|gate|house)", re.I)
+MAX_LINK_WORDS = 6
+MAX_PIECE_RUNS = 4
+MAX_ALTERNATIVES = 6
+MANY_RUNS = 24
+WORK_BUDGET = 1500  # atoms read in joined pieces per text; past it, runs are read alone
+
+
 @dataclass
 class Run:
-    """Consecutive number groups said with only pauses, punctuation or fillers between them."""
+    """Atoms said with only separators, pauses, fillers or connectors between them."""
 
-    groups: list[Group] = field(default_factory=list)
+    atoms: list[Atom] = field(default_factory=list)
     plus: bool = False
     plus_start: int = -1
     magnitude: bool = False
+    link: str = STRONG  # how this run may continue the run before it
+    claimed: bool = False  # its one atom was said after a unit label («квартира 118»)
 
     @property
     def start(self) -> int:
-        return self.plus_start if self.plus else self.groups[0].start
+        return self.plus_start if self.plus else self.atoms[0].start
 
     @property
     def end(self) -> int:
-        return self.groups[-1].end
+        return self.atoms[-1].end
 
     @property
     def digits(self) -> str:
-        return "".join(group.digits for group in self.groups)
+        return "".join(atom.digits for atom in self.atoms)
+
+    @property
+    def groups(self) -> list[Group]:
+        return [Group(atom.digits, atom.start, atom.end, atom.spoken) for atom in self.atoms]
 
 
-def _is_separator(token: Token) -> bool:
-    if token.kind in ("space", "ellipsis"):
-        return True
-    if token.kind == "punct":
-        return token.text in ",-–—().;"
-    return token.kind == "word" and token.lower in FILLERS
+def _link_of(roles: list[str], words: int) -> str:
+    """The link between two runs from the roles of what was said between them."""
+    if words > MAX_LINK_WORDS:
+        return STRONG
+    last_not = max((index for index, role in enumerate(roles) if role == NOT), default=-1)
+    last_but = max((index for index, role in enumerate(roles) if role == BUT), default=-1)
+    if last_not > last_but:
+        return NEGATE
+    if CUE in roles:
+        return CORRECT
+    if last_but >= 0:
+        return BUT_LINK
+    return JOIN
 
 
-def find_runs(text: str, tokens: list[Token] | None = None) -> list[Run]:
-    """Every run of spoken or written number groups in the text."""
-    tokens = tokenize(text) if tokens is None else tokens
-    runs: list[Run] = []
-    builder = GroupBuilder()
-    run = Run()
+class _RunBuilder:
+    """Folds the lexemes into runs; anything but a number, separator, filler or link word
+    ends a run for good."""
 
-    def close() -> None:
-        nonlocal builder, run
-        builder.flush()
-        if builder.groups:
-            run.groups = builder.groups[:MAX_GROUPS]
-            run.magnitude = builder.magnitude
-            runs.append(run)
-        builder = GroupBuilder()
-        run = Run()
+    def __init__(self) -> None:
+        self.runs: list[Run] = []
+        self.builder = GroupBuilder()
+        self.run = Run()
+        self.between: list[str] = []  # roles said since the last run ended
+        self.words = 0
+        self.broken = False  # a word since the last run that no dictation passes over
+        self.claim = False  # the next atom follows a unit label
+        self.breaks: set[int] = set()  # where a separator, pause or filler was said
 
-    for token in tokens:
-        if token.kind == "digits":
-            builder.add_digits(token.text, token.start, token.end)
+    def close(self) -> None:
+        self.builder.flush()
+        if self.builder.groups:
+            atoms = self._atoms(self.builder.groups)
+            run = self.run
+            run.atoms = atoms
+            run.magnitude = self.builder.magnitude
+            if run.claimed and len(atoms) > 1:
+                rest = Run(atoms[1:], magnitude=run.magnitude)
+                run.atoms = atoms[:1]
+                self.runs.append(run)
+                run = rest
+            self.runs.append(run)
+            self.between, self.words, self.broken = [], 0, False
+        elif self.run.plus:
+            self.between.append(PLUS)
+        self.builder = GroupBuilder()
+        self.run = Run()
+
+    def _atoms(self, groups: list[Group]) -> list[Atom]:
+        atoms: list[Atom] = []
+        for group in groups:
+            joined = bool(atoms) and group.spoken and atoms[-1].spoken \
+                and group.start - atoms[-1].end <= 1 and group.start not in self.breaks
+            atoms.append(Atom(group.digits, group.start, group.end, group.spoken, joined))
+        return atoms
+
+    def start_run(self, plus_start: int = -1) -> None:
+        link = STRONG if self.broken or not self.runs else _link_of(self.between, self.words)
+        self.run.link = link
+        if plus_start >= 0:
+            self.run.plus, self.run.plus_start = True, plus_start
+        if self.claim:
+            self.run.claimed, self.run.link = True, STRONG
+            self.claim = False
+
+
+def find_runs(text: str, lexemes: list[Lexeme] | None = None) -> list[Run]:
+    """Every run of spoken or written number groups in the text, with its link to the last."""
+    lexemes = lex(text) if lexemes is None else lexemes
+    state = _RunBuilder()
+    in_run = False
+    for index, lexeme in enumerate(lexemes):
+        role = lexeme.role
+        if role in (DIGITS, NUMBER, LETTERS):
+            if not in_run:
+                state.start_run()
+                in_run = True
+            if role == DIGITS:
+                state.builder.add_digits(lexeme.text, lexeme.start, lexeme.end)
+            elif role == LETTERS:
+                so_far = "".join(group.digits for group in state.builder.groups)
+                room = (11 if so_far.startswith("1") else 10) - len(so_far)
+                state.builder.add_digits(keypad_digits(lexeme.text)[:max(0, room)],
+                                         lexeme.start, lexeme.end)
+            else:
+                for part in lexeme.words:
+                    state.builder.add_word(part, lexeme.start, lexeme.end)
             continue
-        if token.kind == "word":
-            parts = number_parts(token.text)
-            if parts is not None:
-                for part in parts:
-                    builder.add_word(part, token.start, token.end)
-                continue
-            if token.lower in PLUS_WORDS:
-                close()
-                run.plus, run.plus_start = True, token.start
-                continue
-        if token.kind == "punct" and token.text == "+":
-            close()
-            run.plus, run.plus_start = True, token.start
+        if role == PLUS:
+            if in_run:
+                state.close()
+            state.start_run(lexeme.start)
+            in_run = True
             continue
-        if _is_separator(token):
-            if token.kind != "space" and not (token.kind == "punct" and token.text in "-"):
-                builder.flush()  # a comma, pause or filler ends a compound ("сорок, пять")
+        if in_run and role in (SEP, PAUSE, FILLER, CONNECTOR):
+            if not (role == SEP and lexeme.text == "-" and state.builder.groups == []):
+                state.builder.flush()  # a comma, pause or filler ends a compound («сорок, пять»)
+            state.breaks.add(lexeme.end)
+            for later in lexemes[index + 1 : index + 2]:
+                state.breaks.add(later.start)
             continue
-        close()
-    close()
-    return runs
+        if in_run:
+            state.close()
+            in_run = False
+        if role in (SEP, PAUSE, FILLER, CONNECTOR, STOP):
+            state.between.append(role)
+            continue
+        if role in (CUE, NOT, BUT) or role in ("bridge", "count"):
+            state.between.append(role)
+            state.words += 1
+            continue
+        state.broken = True
+        if UNIT_LABEL.fullmatch(lexeme.lower) and _label_right_before(lexemes, index):
+            state.claim = True
+    if in_run:
+        state.close()
+    return state.runs
 
 
+def _label_right_before(lexemes: list[Lexeme], index: int) -> bool:
+    """A unit label («квартира», "apt") with its number right after it (№, # or a dot between)."""
+    for following in lexemes[index + 1 : index + 3]:
+        if following.role in (DIGITS, NUMBER):
+            return True
+        if following.text not in ("№", "#", ".", ":"):
+            return False
+    return False
+
+
+@lru_cache(maxsize=4096)
 def parse_phone(digits: str, region: str, plus: bool) -> phonenumbers.PhoneNumber | None:
     """A valid phone number from digits, or None."""
     candidates: list[tuple[str, str | None]] = []
@@ -174,32 +306,202 @@ def e164(number: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _segments(run: Run, region: str) -> list[tuple[int, int, phonenumbers.PhoneNumber]]:
-    """The valid numbers in a run: most digits covered, then fewest numbers (dynamic programme)."""
-    groups = run.groups
-    count = len(groups)
-    best: list[tuple[int, int, list[tuple[int, int, phonenumbers.PhoneNumber]]]] = [
-        (0, 0, []) for _ in range(count + 1)
-    ]
-    for first in range(count - 1, -1, -1):
-        skip = best[first + 1]
-        choice = (skip[0], skip[1], skip[2])
-        digits = ""
-        for last in range(first, count):
-            digits += groups[last].digits
-            if len(digits) > 15:
-                break
-            if len(digits) < 7:
+# -- a dictation: edits, then numbers that cover every atom ----------------------------------
+
+@dataclass(frozen=True)
+class _Number:
+    start: int
+    end: int
+    parsed: phonenumbers.PhoneNumber
+    corrected: bool
+
+
+def _spoken_groups(atoms: list[Atom]) -> list[list[Atom]]:
+    groups: list[list[Atom]] = []
+    for atom in atoms:
+        if groups and atom.joined:
+            groups[-1].append(atom)
+        else:
+            groups.append([atom])
+    return groups
+
+
+def _digits(atoms: list[Atom]) -> str:
+    return "".join(atom.digits for atom in atoms)
+
+
+def _fixed(digits: str, start: int, end: int) -> list[Atom]:
+    """Digits after an edit: one atom, nothing left to join."""
+    return [Atom(digits, start, end, False)] if digits else []
+
+
+def _cue_alternatives(current: list[Atom], said: list[Atom]) -> list[tuple[list[Atom], int]]:
+    """What a correction marker between `current` and `said` may mean, best reading first."""
+    alternatives: list[tuple[list[Atom], int]] = []
+    if not current:
+        return [(said, 0)]
+    groups, new = _spoken_groups(current), _spoken_groups(said)
+    last, first = _digits(groups[-1]), _digits(new[0])
+    kept = [atom for group in groups[:-1] for atom in group]
+    if len(first) > len(last) and first.startswith(last):
+        alternatives.append((kept + said, 0))  # «три один... ой, три один два»
+    if len(first) == len(last) and first != last:
+        alternatives.append((kept + said, 0))  # "oh one, no, oh two"
+    said_digits, current_digits = _digits(said), _digits(current)
+    if len(said_digits) >= 7:
+        alternatives.append((said, 0))  # a whole number again
+    if len(said_digits) < len(current_digits):
+        tail = current_digits[: len(current_digits) - len(said_digits)] + said_digits
+        alternatives.append((_fixed(tail, current[0].start, said[-1].end), 1))  # "…, sorry, 67"
+    alternatives.append((current + said, 2))  # a hesitation, not a correction
+    return alternatives
+
+
+def _replace(current: list[Atom], wrong: str, right: list[Atom]) -> list[Atom]:
+    """«не 140, а 146»: the last `wrong` digits replaced; appended when never said."""
+    digits = _digits(current)
+    position = digits.rfind(wrong) if wrong else -1
+    if position < 0:
+        return current + right
+    fixed = digits[:position] + _digits(right) + digits[position + len(wrong):]
+    return _fixed(fixed, current[0].start, max(current[-1].end, right[-1].end))
+
+
+def _readings(runs: list[Run]) -> list[tuple[list[Atom], int]]:
+    """The atoms a dictation stands for after its corrections, with a cost per reading."""
+    readings: list[tuple[list[Atom], int, str | None]] = [(list(runs[0].atoms), 0, None)]
+    for run in runs[1:]:
+        following: list[tuple[list[Atom], int, str | None]] = []
+        for atoms, cost, pending in readings:
+            said = list(run.atoms)
+            if pending is not None:  # «не X» was said; this run begins with the right digits
+                replaced = _replace(atoms, pending, said[:1])
+                following.append((replaced + said[1:], cost, None))
                 continue
-            parsed = parse_phone(digits, region, plus=run.plus and first == 0)
+            if run.link == NEGATE:
+                if len(said) > 1:  # "not ninety, ninety-one"
+                    following.append((_replace(atoms, said[0].digits, said[1:2]) + said[2:],
+                                      cost, None))
+                else:
+                    following.append((atoms, cost, said[0].digits))
+            elif run.link == CORRECT:
+                following += [(reading, cost + extra, None)
+                              for reading, extra in _cue_alternatives(atoms, said)]
+            else:
+                following.append((atoms + said, cost, None))
+        readings = following[:MAX_ALTERNATIVES]
+    return [(atoms, cost) for atoms, cost, _ in readings]
+
+
+def _absorbs(head: str, tail: str) -> bool:
+    """'900' + '16' → 916, '50' + '3' → 53: a round number and a smaller one said after it."""
+    if not head or not tail or head[0] == "0" or tail[0] == "0" or len(head) > 3:
+        return False
+    zeros = len(head) - len(head.rstrip("0"))
+    return 0 < len(tail) <= zeros < len(head)
+
+
+Variant = tuple[str, str, int]  # digits, the last chunk (which a next atom may join), cost
+
+
+def _grow(variants: list[Variant], digits: str) -> list[Variant]:
+    """The variants with one more atom: said apart, or joined with a round chunk before it."""
+    grown: list[Variant] = []
+    for said, last, cost in variants:
+        grown.append((said + digits, digits, cost))
+        if _absorbs(last, digits):
+            merged = str(int(last) + int(digits))
+            grown.append((said[: len(said) - len(last)] + merged, merged, cost + 1))
+    return grown[:8]
+
+
+def _cover(atoms: list[Atom], region: str, plus: bool, plus_start: int
+           ) -> tuple[int, list[tuple[int, int, phonenumbers.PhoneNumber]]] | None:
+    """Valid numbers covering every atom (fewest numbers, then fewest joins), or None."""
+    count = len(atoms)
+    best: list[tuple[int, int, list[tuple[int, int, phonenumbers.PhoneNumber]]] | None]
+    best = [None] * count + [(0, 0, [])]
+    for first in range(count - 1, -1, -1):
+        choice: tuple[int, int, list[tuple[int, int, phonenumbers.PhoneNumber]]] | None = None
+        with_plus = plus and first == 0
+        variants: list[Variant] = []
+        for last in range(first, count):
+            digits = atoms[last].digits
+            variants = _grow(variants, digits) if variants else [(digits, digits, 0)]
+            if all(len(said) > 15 for said, _, _ in variants):
+                break
+            rest = best[last + 1]
+            if rest is None:
+                continue
+            for said, _, cost in sorted(variants, key=lambda variant: variant[2]):
+                if not 7 <= len(said) <= 15:
+                    continue
+                parsed = parse_phone(said, region, with_plus)
+                if parsed is None:
+                    continue
+                start = plus_start if with_plus else atoms[first].start
+                score = (rest[0] + 1, rest[1] + cost)
+                if choice is None or score < (choice[0], choice[1]):
+                    choice = (score[0], score[1], [(start, atoms[last].end, parsed), *rest[2]])
+                break
+        best[first] = choice
+    found = best[0]
+    return None if found is None else (found[1], found[2])
+
+
+def _parse_piece(runs: list[Run], region: str) -> tuple[int, list[_Number]] | None:
+    """The numbers of consecutive runs read as one dictation, or None when they form none."""
+    if any(run.magnitude for run in runs):
+        return None
+    edited = len(runs) > 1 and any(run.link in (CORRECT, NEGATE) for run in runs[1:])
+    for atoms, cost in sorted(_readings(runs), key=lambda reading: reading[1]):
+        if not atoms:
+            continue
+        covered = _cover(atoms, region, runs[0].plus, runs[0].plus_start)
+        if covered is None:
+            continue
+        joins, numbers = covered
+        if edited:
+            start, end = runs[0].start, runs[-1].end
+            return cost + joins, [_Number(start if index == 0 else number_start,
+                                          end if index == len(numbers) - 1 else number_end,
+                                          parsed, True)
+                                  for index, (number_start, number_end, parsed)
+                                  in enumerate(numbers)]
+        return cost + joins, [_Number(start, end, parsed, False)
+                              for start, end, parsed in numbers]
+    return None
+
+
+def _dictations(runs: list[Run], region: str) -> list[tuple[list[_Number], int, int]]:
+    """The numbers of every run: runs read alone or joined with the next ones across their
+    links, whichever covers the most digits (then the most links, fewest numbers, fewest
+    joins); a run that forms no valid number gives none. Also the first and last run of each."""
+    count = len(runs)
+    longest = MAX_PIECE_RUNS if count <= MANY_RUNS else 2  # a long text: keep the work linear
+    budget = WORK_BUDGET
+    Best = tuple[tuple[int, int, int, int], list[tuple[list[_Number], int, int]]]
+    best: list[Best] = [((0, 0, 0, 0), [])] * (count + 1)
+    for first in range(count - 1, -1, -1):
+        choice: Best = best[first + 1]
+        for last in range(first, min(count, first + longest)):
+            if last > first and (runs[last].link == STRONG or runs[last].claimed):
+                break
+            if runs[first].claimed or (last > first and budget <= 0):
+                break
+            budget -= sum(len(run.atoms) for run in runs[first : last + 1])
+            parsed = _parse_piece(runs[first : last + 1], region)
             if parsed is None:
                 continue
+            cost, numbers = parsed
+            digits = sum(len(run.digits) for run in runs[first : last + 1])
             rest = best[last + 1]
-            score = (rest[0] + len(digits), rest[1] - 1)
-            if score > (choice[0], choice[1]):
-                choice = (score[0], score[1], [(first, last, parsed), *rest[2]])
+            score = (rest[0][0] + digits, rest[0][1] + last - first,
+                     rest[0][2] - len(numbers), rest[0][3] - cost)
+            if score > choice[0]:
+                choice = (score, [(numbers, first, last), *rest[1]])
         best[first] = choice
-    return best[0][2]
+    return best[0][1]
 
 
 def _words_before(tokens: list[Token], index: int, limit: int) -> list[Token]:
@@ -223,16 +525,23 @@ def _token_index(tokens: list[Token], offset: int) -> int:
     return len(tokens)
 
 
+CODE_WORDS = frozenset({"code", "code's", "код"})
+NOT_AREA = re.compile(
+    r"(смс|sms|пин|pin|promo|промо\w*|confirmation|security|access|door|zip|postal|post|из"
+    r"|подтвержд\w*|домофон\w*|verification|verify|secret|банк\w*|двер\w*|otp|activation"
+    r"|активац\w*|подарочн\w*|gift|discount|скидк\w*|coupon|купон\w*|gate|калитк\w*|qr)",
+    re.I)
+
+
 def _is_area_code_word(tokens: list[Token], word: Token) -> bool:
+    """«код 812», "area code 617", "code is 702": a code that begins a phone number — unless
+    it is an SMS, PIN, door ... code."""
     position = tokens.index(word)
+    previous = [token for token in tokens[max(0, position - 3) : position]
+                if token.kind == "word"]
     following = [token for token in tokens[position + 1 : position + 4] if token.kind == "word"]
-    if word.lower == "code":
-        previous = [token for token in tokens[max(0, position - 3) : position]
-                    if token.kind == "word"]
-        return bool(previous) and previous[-1].lower == "area"
-    if word.lower == "код" and following:
-        return following[0].lower.startswith("город") or following[0].text[:1].isupper()
-    return False
+    return not (previous and NOT_AREA.fullmatch(previous[-1].lower)) \
+        and not (following and NOT_AREA.fullmatch(following[0].lower))
 
 
 DEPARTMENT = re.compile(r"(desk|department|dept|team|office|line|center|centre|support|service|"
@@ -252,11 +561,11 @@ def rejected_by_context(text: str, tokens: list[Token], start: int, end: int) ->
     index = _token_index(tokens, start)
     for word in _words_before(tokens, index, 6):
         lower = word.lower
-        if lower in ("code", "код") and _is_area_code_word(tokens, word):
+        if lower in CODE_WORDS and _is_area_code_word(tokens, word):
             return False
         if lower.startswith(POSITIVE_STEMS):
             return False
-        if NEGATIVE_WORD.fullmatch(lower) or lower in ("code", "код"):
+        if NEGATIVE_WORD.fullmatch(lower) or lower in CODE_WORDS:
             if _names_a_department(tokens, word):
                 continue
             return True
@@ -271,58 +580,25 @@ def find_phones(text: str, language: str = "en", region: str | None = None) -> l
     """Phone numbers said in `text`, corrected as the speaker corrected them, in order."""
     region = region or DEFAULT_REGIONS.get(language, "US")
     tokens = tokenize(text)
-    runs = find_runs(text, tokens)
-    found: list[tuple[int, int, phonenumbers.PhoneNumber, int]] = []  # start, end, number, run
-    used_runs: set[int] = set()
-    for position, run in enumerate(runs):
-        if run.magnitude:
-            continue
-        for first, last, parsed in _segments(run, region):
-            start = run.start if first == 0 else run.groups[first].start
-            end = run.groups[last].end
-            if rejected_by_context(text, tokens, start, end):
-                continue
-            found.append((start, end, parsed, position))
-            used_runs.add(position)
-    found += _area_code_pairs(text, tokens, runs, used_runs, region)
-    found.sort(key=lambda item: item[0])
+    runs = find_runs(text)
+    found: list[tuple[_Number, int]] = []  # a number and the last run of its dictation
+    for numbers, _first, last in _dictations(runs, region):
+        found += [(number, last) for number in numbers
+                  if not rejected_by_context(text, tokens, number.start, number.end)]
+    found.sort(key=lambda item: item[0].start)
     matches: list[PhoneMatch] = []
-    for order, (start, end, parsed, position) in enumerate(found):
-        limit = found[order + 1][0] if order + 1 < len(found) else len(text)
-        later = [run for run in runs[position + 1 :] if run.start >= end and run.end <= limit]
-        corrected = _apply_corrections(text, end, parsed, later, region)
-        number = corrected or parsed
+    for order, (number, last) in enumerate(found):
+        limit = found[order + 1][0].start if order + 1 < len(found) else len(text)
+        later = [run for run in runs[last + 1 :] if run.start >= number.end and run.end <= limit]
+        corrected = _apply_corrections(text, number.end, number.parsed, later, region)
         matches.append(PhoneMatch(
-            e164=e164(number),
-            start=start,
-            end=end,
-            raw=text[start:end],
-            corrected=corrected is not None,
+            e164=e164(corrected or number.parsed),
+            start=number.start,
+            end=number.end,
+            raw=text[number.start : number.end],
+            corrected=number.corrected or corrected is not None,
         ))
     return _drop_superseded(text, matches)
-
-
-def _area_code_pairs(
-    text: str, tokens: list[Token], runs: list[Run], used: set[int], region: str
-) -> list[tuple[int, int, phonenumbers.PhoneNumber, int]]:
-    """'код Екатеринбурга 343, а сам номер 227-40-18': an area code and a local part said apart."""
-    pairs: list[tuple[int, int, phonenumbers.PhoneNumber, int]] = []
-    for position in range(len(runs) - 1):
-        code, local = runs[position], runs[position + 1]
-        if position in used or position + 1 in used or code.magnitude or local.magnitude:
-            continue
-        if not 3 <= len(code.digits) <= 5 or not 5 <= len(local.digits) <= 8:
-            continue
-        if not AREA_CODE.search(text[max(0, code.start - 40) : code.start]):
-            continue
-        between = text[code.end : local.start]
-        if len(between.split()) > 5 or any(mark in between for mark in SENTENCE_END):
-            continue
-        prefix = "8" if region == "RU" else ""
-        parsed = parse_phone(prefix + code.digits + local.digits, region, plus=False)
-        if parsed is not None and not rejected_by_context(text, tokens, local.start, local.end):
-            pairs.append((code.start, local.end, parsed, position + 1))
-    return pairs
 
 
 def _apply_corrections(
