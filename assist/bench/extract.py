@@ -1,4 +1,5 @@
-"""`extract`: phone and address P/R/F1 per language and per tag, and latency per utterance."""
+"""`extract`: phone and address P/R/F1 per language and per tag, and latency per utterance, on a
+JSON Lines set or on generated variants (`--generated N` per language)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ from assist.config import ExtractConfig
 from assist.errors import ConfigError
 from assist.extract.extractor import extract, language_of
 from assist.extract.scoring import Counts, score_addresses, score_phones
+from assist.extract.variants import variants
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("cases", type=Path, help="JSON Lines with gold phones and addresses")
+    parser.add_argument("cases", type=Path, nargs="?",
+                        help="JSON Lines with gold phones and addresses")
+    parser.add_argument("--generated", type=int, default=0, metavar="N",
+                        help="score N generated variants per language instead "
+                             "(assist.extract.variants)")
+    parser.add_argument("--seed", type=int, default=17, help="seed of the generated variants")
     parser.add_argument("--show-errors", action="store_true", help="print every wrong case")
     parser.add_argument("--repeat", type=int, default=5,
                         help="time each case this many times (the median is kept)")
@@ -42,7 +49,14 @@ def _load(path: Path) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     config = ExtractConfig()
     extract("warm up: 8 916 123-45-67, ул. Ленина, д. 1", "ru")
-    cases = _load(args.cases)
+    if args.generated > 0:
+        cases = [variant.record(f"gen-{language}-{index:05d}")
+                 for language in ("ru", "en")
+                 for index, variant in enumerate(variants(args.generated, language, args.seed))]
+    elif args.cases is not None:
+        cases = _load(args.cases)
+    else:
+        raise ConfigError("extract: give a JSON Lines file or --generated N")
     phones: dict[str, Counts] = defaultdict(Counts)
     addresses: dict[str, Counts] = defaultdict(Counts)
     latencies: list[float] = []
@@ -75,7 +89,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
               f"{a.precision:8.3f} {a.recall:6.3f} {a.f1:6.3f}")
     print(f"latency per utterance: p50 {percentile(latencies, 50):.2f} ms, "
           f"p95 {percentile(latencies, 95):.2f} ms, max {max(latencies, default=0):.2f} ms")
-    summary: dict[str, Any] = {"bench": "extract", "cases": len(cases)}
+    summary: dict[str, Any] = {"bench": "extract", "cases": len(cases),
+                               "source": "generated" if args.generated > 0 else str(args.cases)}
     for language in ("ru", "en"):
         key = f"lang={language}"
         if key in phones:
@@ -83,5 +98,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             summary[f"address_f1_{language}"] = rounded(addresses[key].f1)
     summary["latency_p50_ms"] = rounded(percentile(latencies, 50), 2)
     summary["latency_p95_ms"] = rounded(percentile(latencies, 95), 2)
+    summary["latency_max_ms"] = rounded(max(latencies, default=0.0), 2)
     print(json.dumps(summary))
     return summary
