@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -11,10 +14,19 @@ from typing import Any, get_type_hints
 from assist.errors import RuleError
 from assist.extract.registry import kinds as entity_kinds
 
+log = logging.getLogger(__name__)
+
 KINDS = ("phrase", "entity", "timing", "checklist")
 SPEAKERS = ("customer", "operator", "any")
 LANGUAGES = ("ru", "en", "any")
 CONDITIONS = ("operator_missing", "customer_silent")
+# Rule ids name rules in logs, reports and mute lists: plain ASCII only, so no look-alike
+# letter from another alphabet, bidi control or invisible character can hide in one.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+ID_RULE = ("lower-case ASCII letters, digits, '_', '.' or '-' (at most 64, the first a letter "
+           "or digit)")
+# Scripts that share words in one language: Japanese writes kanji and kana in one word.
+_SCRIPT_FAMILIES = {"CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,60 @@ class RuleSet:
     rules: tuple[Rule, ...]
     path: str
     problems: list[Problem] = field(default_factory=list)
+    # things that load but look wrong (a word mixing alphabets): told, never blocking
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def shown_id(ident: str) -> str:
+    """A rule id as it may be printed: an id outside the safe alphabet with every
+    non-ASCII or control character escaped (a U+202E must not reverse the terminal)."""
+    if ID_PATTERN.fullmatch(ident):
+        return ident
+    return "".join(char if " " <= char <= "~" else f"\\u{ord(char):04x}" for char in ident)
+
+
+def _id_problem(ident: str) -> str | None:
+    if ID_PATTERN.fullmatch(ident):
+        return None
+    odd = next((char for char in ident if not ("a" <= char <= "z" or "0" <= char <= "9"
+                                               or char in "_.-")), None)
+    if odd is None:
+        found = f"{len(ident)} characters" if len(ident) > 64 else "the first character"
+    elif odd.isascii() and odd.isprintable():
+        found = repr(odd)
+    else:  # named: a look-alike letter or an invisible character shows nothing on screen
+        found = f"U+{ord(odd):04X} {unicodedata.name(odd, 'a control or format character')}"
+    return f"must be {ID_RULE}; found {found}"
+
+
+def normalised(phrase: str) -> str:
+    """A trigger phrase as matching sees it: NFKC (full-width and compatibility letters to
+    plain ones), invisible format characters (zero-width spaces, bidi controls) removed."""
+    text = unicodedata.normalize("NFKC", phrase)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    script = name.split(" ", 1)[0] if name else "UNKNOWN"
+    return _SCRIPT_FAMILIES.get(script, script)
+
+
+def mixed_script(phrase: str) -> str | None:
+    """A note when a word of `phrase` mixes letters of two alphabets (a Cyrillic «е» in an
+    English word never matches what the recognizer writes), else None."""
+    for word in re.findall(r"\w+", phrase):
+        scripts: dict[str, list[str]] = {}
+        for char in word:
+            if char.isalpha():
+                scripts.setdefault(_script(char), []).append(char)
+        if len(scripts) > 1:
+            fewest = min(scripts, key=lambda script: len(scripts[script]))
+            letters = ", ".join(f"{char} U+{ord(char):04X}" for char in dict.fromkeys(
+                scripts[fewest]))
+            names = " and ".join(sorted(script.title() for script in scripts))
+            return f"the word {word!r} mixes {names} letters ({fewest.title()}: {letters})"
+    return None
 
 
 def _accepted(hint: Any) -> tuple[type, ...]:
@@ -114,6 +180,8 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 0
         return RuleSet((), path, [Problem(path, line, None, "syntax", str(exc).split(" (at")[0])])
+    except RecursionError:  # arrays nested thousands deep
+        return RuleSet((), path, [Problem(path, 0, None, "syntax", "values nested too deeply")])
     lines = _Lines(text)
     for key in data:
         if key != "rule":
@@ -123,6 +191,7 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         problems.append(Problem(path, 1, None, "rule", "must be an array of tables [[rule]]"))
         entries = []
     rules: list[Rule] = []
+    warnings: list[Problem] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
@@ -133,18 +202,31 @@ def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
         ident = entry.get("id")
         if isinstance(ident, str):
             if ident in seen:  # a duplicate is a problem even when the first one is broken
-                problems.append(Problem(path, lines.of(index, "id"), ident, "id",
+                problems.append(Problem(path, lines.of(index, "id"), shown_id(ident), "id",
                                         f"duplicate id (first at line {seen[ident]})"))
                 continue
             seen[ident] = lines.of(index, "id")
         if rule is not None:
             rules.append(rule)
-    return RuleSet(tuple(rules), path, problems)
+            warnings += _mixed_scripts(rule, index, lines, path)
+    return RuleSet(tuple(rules), path, problems, warnings)
+
+
+def _mixed_scripts(rule: Rule, index: int, lines: _Lines, path: str) -> list[Problem]:
+    found = []
+    for key, phrases in (("phrases", rule.phrases), ("negative", rule.negative),
+                         *(("items", item.phrases) for item in rule.items)):
+        for phrase in phrases:
+            note = mixed_script(phrase)
+            if note is not None:
+                found.append(Problem(path, lines.of(index, key), rule.id, key,
+                                     f"{note}: a look-alike letter from another alphabet?"))
+    return found
 
 
 def _rule(entry: dict[str, Any], index: int, lines: _Lines, path: str
           ) -> tuple[Rule | None, list[Problem]]:
-    ident = entry.get("id") if isinstance(entry.get("id"), str) else f"#{index + 1}"
+    ident = shown_id(entry["id"]) if isinstance(entry.get("id"), str) else f"#{index + 1}"
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
@@ -160,7 +242,17 @@ def _rule(entry: dict[str, Any], index: int, lines: _Lines, path: str
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             problem(key, f"expected {_TYPE_NAMES[types[0]]}, got {type(value).__name__}")
             continue
+        if isinstance(value, float) and not math.isfinite(value):
+            problem(key, f"must be a finite number, got {value}")
+            continue
         values[key] = value
+    for key in ("phrases", "negative"):
+        if key in values and all(isinstance(item, str) for item in values[key]):
+            values[key] = [normalised(item) for item in values[key]]
+    if isinstance(values.get("id"), str) and values["id"].strip():
+        bad_id = _id_problem(values["id"])
+        if bad_id is not None:
+            problem("id", bad_id)
     for key in _REQUIRED:
         if not (isinstance(values.get(key), str) and values[key].strip()):
             if key in entry and key not in values:
@@ -203,6 +295,10 @@ def _rule(entry: dict[str, Any], index: int, lines: _Lines, path: str
                     or not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
                 problem("items", f"item {number}: needs a name and a non-empty list of phrases")
                 continue
+            phrases = [normalised(phrase) for phrase in phrases]
+            if not all(phrase.strip() for phrase in phrases):
+                problem("items", f"item {number}: a phrase is only invisible characters")
+                continue
             items.append(ChecklistItem(name, tuple(phrases)))
         if not items and not any(p.field == "items" for p in problems):
             problem("items", "a checklist rule needs at least one item")
@@ -224,4 +320,7 @@ def load_rules(path: str | Path) -> RuleSet:
         raise RuleError(f"{path}: cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise RuleError(f"{path}: not UTF-8 text") from exc
-    return parse_rules(text, str(path))
+    ruleset = parse_rules(text, str(path))
+    for warning in ruleset.warnings:
+        log.warning("%s", warning)
+    return ruleset
