@@ -20,6 +20,7 @@ and not every field of an event; `from_record` fills what a record does not hold
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -108,7 +109,14 @@ class _Fields:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self._wrong(key, "a number", value)
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer past float's range
+            raise ValueError(f"{self.what} record: {key!r} must be a finite number, got an "
+                             "integer too large for one") from None
+        if not math.isfinite(number):  # JSON's NaN and Infinity: no time or age is either
+            raise self._wrong(key, "a finite number", value)
+        return number
 
     def integer(self, key: str, default: Any = _MISSING) -> int:
         value = self._get(key, default)

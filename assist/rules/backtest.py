@@ -35,6 +35,9 @@ from assist.rules.loader import Rule
 from assist.rules.session import RuleSession
 
 TICK_S = 0.1
+# A call replays in ticks up to its last time; a record past a day (a broken or hostile file,
+# "end": 1e300) would replay for ever, so none may be later than this.
+MAX_CALL_S = 24 * 3600.0
 _REPLAYED = ("transcript", "entity")  # record types replay reads; it skips the others
 
 
@@ -73,6 +76,7 @@ def load_call(path: str | Path) -> SavedCall:
             if not isinstance(record, dict) or record.get("type") not in _REPLAYED:
                 continue
             event = from_record(record)
+            _check_times(event)
             if isinstance(event, TranscriptUpdated):
                 fast = fast or event.times.emitted < event.end - 1e-6
                 transcripts.append(_live_timing(event))
@@ -80,11 +84,27 @@ def load_call(path: str | Path) -> SavedCall:
                 entities.append(_at_utterance(event, transcripts))
         except ValueError as exc:  # JSONDecodeError is one
             raise RuleError(f"{path}:{number}: not a saved-call record: {exc}") from exc
+        except RecursionError as exc:  # JSON nested thousands deep
+            raise RuleError(f"{path}:{number}: not a saved-call record: nested too deeply"
+                            ) from exc
     if not transcripts:
         raise RuleError(f"{path}: no transcript records (expected `sufler transcribe` output)")
     duration = max(max(event.end for event in transcripts),
                    max(event.times.emitted for event in transcripts))
     return SavedCall(str(path), transcripts, entities, duration, fast)
+
+
+def _check_times(event: Event) -> None:
+    """Times of a replayed record within a call's possible length (ValueError if not)."""
+    if isinstance(event, TranscriptUpdated):
+        times = {"start": event.start, "end": event.end, "emitted": event.times.emitted}
+    elif isinstance(event, EntityExtracted):
+        times = {"emitted": event.at}
+    else:
+        return
+    for key, value in times.items():
+        if not 0.0 <= value <= MAX_CALL_S:
+            raise ValueError(f"{key!r} must be in [0, {MAX_CALL_S:.0f}] s (a day), got {value}")
 
 
 def _live_timing(event: TranscriptUpdated) -> TranscriptUpdated:
@@ -105,6 +125,9 @@ def _at_utterance(event: EntityExtracted, transcripts: list[TranscriptUpdated]
 
 def replay(call: SavedCall, rules: Sequence[Rule], config: RulesConfig) -> list[Event]:
     """Every event the rules produce on one call, in time order."""
+    if not 0.0 <= call.duration <= MAX_CALL_S:  # NaN too: the ticks would never end
+        raise RuleError(f"{call.path}: a call of {call.duration} s cannot be replayed "
+                        f"(at most {MAX_CALL_S:.0f} s)")
     events: list[Event] = []
     session = RuleSession(config, events.append, rules=rules)
     now = 0.0
