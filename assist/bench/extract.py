@@ -49,6 +49,7 @@ def _load(path: Path) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     config = ExtractConfig()
     extract("warm up: 8 916 123-45-67, ул. Ленина, д. 1", "ru")
+    extract("warm up: 415 555 0132, 12 Baker Street", "en")
     if args.generated > 0:
         cases = [variant.record(f"gen-{language}-{index:05d}")
                  for language in ("ru", "en")

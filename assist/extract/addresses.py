@@ -1,4 +1,11 @@
-"""Postal addresses in transcripts (RU and US/UK/CA), found as chains of comma-separated parts."""
+"""Postal addresses in transcripts (RU and US/UK/CA), found as chains of comma-separated parts.
+
+The parts are matched on a *view* of the text of the same length: capitals restored where
+Whisper dropped them (a word after «улица» or before "avenue", a known street or city from the
+gazetteer, a state code before a ZIP), full stops between parts read as commas («Улица Мира.
+Дом 8.»), "1,247" read as one number; spans are cut from the text as said, values from the
+view, so «улица баумана» gives the value «улица Баумана».
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
+from assist.extract.gazetteer import Gazetteer, gazetteer
 from assist.extract.numbers import (
     DIGIT_NOUN,
     EN_WORDS,
@@ -44,7 +52,7 @@ RU_STREET_TYPE = (
 )
 RU_UNIT_MARK = (r"(?i:корпус[аеу]?|корп\.?|к\.|строени[ея]|стр\.|квартир[аеуы]|кв\.?|офис[аеу]?|"
                 r"оф\.|помещени[ея]|пом\.|участ(?:ок|ке|ка)|уч\.|литер[аы]?|лит\.|владени[ея]|вл\.)")
-RU_HOUSE_MARK = r"(?i:дом[аеу]?|д\.)"
+RU_HOUSE_MARK = r"(?i:(?:дом[аеу]?|д\.)(?:\s+номер)?)"
 RU_NUMBER = rf"(?:№\s*)?(?:{NUM}|{RU_NUMW})"
 RU_UNIT_VALUE = rf"(?:{RU_NUMBER}|[А-ЯЁA-Z](?![\w]))"  # «литера А», «корпус Б»
 RU_UNITS = rf"(?:\s*,?\s*{RU_UNIT_MARK}\s*{RU_UNIT_VALUE})"
@@ -71,10 +79,12 @@ EN_SUFFIX = (
 )
 EN_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 EN_NAME = r"(?:[A-Z][\w'.-]*|\d{1,3}(?:st|nd|rd|th))"
-EN_HOUSE_NUMBER = rf"(?:\d{{1,6}}[A-Za-z]?(?:-\d{{1,5}}[A-Za-z]?)?|{EN_NUMW})"
-EN_UNIT_MARK = r"(?i:apartment|apt\.?|suite|ste\.?|unit|flat|floor|fl\.?|building|bldg\.?)"
+EN_HOUSE_NUMBER = rf"(?:\d{{1,3}}_\d{{3}}|\d{{1,6}}[A-Za-z]?(?:-\d{{1,5}}[A-Za-z]?)?|{EN_NUMW})"
+EN_UNIT_MARK = (r"(?i:apartments?|apt\.?|suites?|ste\.?|units?|flats?|floor|fl\.?|building"
+                r"|bldg\.?)")
 EN_UNIT_VALUE = rf"(?:#\s*)?(?:\d{{1,5}}[A-Za-z]?|[A-Z](?![\w])|{EN_NUMW})"
-EN_UNIT = rf"(?:{EN_UNIT_MARK}\s*{EN_UNIT_VALUE}|#\s*\d{{1,5}}[A-Za-z]?)"
+EN_UNIT = (rf"(?:{EN_UNIT_MARK}\s*{EN_UNIT_VALUE}(?:\s+(?i:and|&)\s+{EN_UNIT_VALUE})?"
+           rf"|#\s*\d{{1,5}}[A-Za-z]?)")
 EN_STREET_LINE = (
     rf"{EN_HOUSE_NUMBER}\s+(?:{EN_DIRECTION}\s+)?(?:{EN_NAME}\s+){{0,3}}{EN_NAME}??\s*{EN_SUFFIX}"
     rf"(?:\s+\d{{1,4}}(?![\w]))?(?:\s+{EN_DIRECTION}(?![\w]))?(?:\s*,?\s*{EN_UNIT})?"
@@ -132,7 +142,7 @@ PARTS: dict[str, re.Pattern[str]] = {
     "ru_city": _full(RU_CITY),
     "ru_region": _full(RU_REGION),
     "postcode_ru": _full(r"\d{6}"),
-    "bare_number": _full(rf"{NUM}{RU_UNITS}*"),
+    "bare_number": _full(rf"(?:{NUM}|{RU_NUMW}){RU_UNITS}*"),
     "en_street": _full(rf"{EN_STREET_LINE}(?:\s+{EN_STRONG_TAIL})?"),
     "en_po_box": _full(EN_PO_BOX),
     "en_unit": _full(EN_UNIT),
@@ -245,20 +255,132 @@ def _word_starts(text: str) -> list[int]:
                   if match.end() < len(text)]
 
 
-def find_addresses(text: str) -> list[AddressMatch]:
+def find_addresses(text: str, language: str | None = None,
+                   extra_names: tuple[str, ...] = ()) -> list[AddressMatch]:
+    """Addresses said in `text`, as said (spans and raw from the text itself)."""
+    view = address_view(text, language, extra_names)
     found: list[AddressMatch] = []
-    for begin, end in sentences(text):
-        pieces = chunks(text, begin, end)
+    for begin, end in sentences(view):
+        pieces = chunks(view, begin, end)
         index = 0
         while index < len(pieces):
-            match = _address_at(text, pieces, index)
+            match = _address_at(view, pieces, index)
             if match is None:
                 index += 1
                 continue
             address, last = match
             found.append(address)
+            if last == index and address.end < pieces[index].end:  # more in the same part
+                rest = Chunk(address.end, pieces[index].end, view[address.end : pieces[index].end])
+                more = _core_inside(view, [*pieces[:index], rest], index)
+                while more is not None and more[0].start >= address.end:
+                    found.append(more[0])
+                    address = more[0]
+                    rest = Chunk(address.end, pieces[index].end,
+                                 view[address.end : pieces[index].end])
+                    more = _core_inside(view, [*pieces[:index], rest], index)
             index = last + 1
-    return found
+    return [AddressMatch(item.start, item.end, text[item.start : item.end], item.parts)
+            for item in found]
+
+
+RU_TYPE_WORD = re.compile(rf"^{RU_STREET_TYPE}$")
+EN_SUFFIX_WORD = re.compile(rf"^{EN_SUFFIX}$")
+LOCALITY_WORD = re.compile(r"(?i)^(город[аеу]?|г|гор|деревн[яеиюй]|дер|пос[её]л(?:ок|ке|ка)|пос"
+                           r"|сел[оеау]|станиц[аеуы]|хутор[еа]?|мкр|микрорайон[аеу]?)$")
+ADJECTIVE_END = re.compile(r"(?i)(ий|ый|ой|ая|ое|ья|ин|ов|ая)$")
+PART_START = re.compile(
+    r"(?i)^\s*(?:дом[аеу]?|д\.|корпус\w*|корп\.?|строени\w*|стр\.|квартир\w*|кв\.?|офис\w*"
+    r"|оф\.|apartments?|apt\.?|suites?|units?|flats?|#)(?![\w])")
+STATE_CODES = frozenset({
+    "al", "ak", "az", "ar", "ca", "co", "ct", "de", "fl", "ga", "hi", "id", "il", "in", "ia",
+    "ks", "ky", "la", "me", "md", "ma", "mi", "mn", "ms", "mo", "mt", "ne", "nv", "nh", "nj",
+    "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut", "vt",
+    "va", "wa", "wv", "wi", "wy", "dc",
+})
+US_STATE_NAMES = frozenset(name.lower() for name in US_STATES.split("|"))
+NOT_NAMES = NOT_PLACES | frozenset({
+    "to", "at", "is", "on", "in", "of", "a", "an", "my", "it", "its", "it's", "ship", "send",
+    "deliver", "drop", "off", "up", "from", "by", "near", "for", "на", "в", "по", "к", "и", "а",
+    "адрес", "адресу", "дом", "улица", "улице", "номер", "street", "avenue",
+})
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _capital(view: list[str], start: int, end: int) -> None:
+    view[start] = view[start].upper()
+    for position in range(start + 1, end):  # "ново-садовая" → "Ново-Садовая"
+        if view[position - 1] == "-" and view[position].isalpha():
+            view[position] = view[position].upper()
+
+
+def address_view(text: str, language: str | None = None, extra_names: tuple[str, ...] = ()
+                 ) -> str:
+    """`text` with the capitals of place names restored and full stops between address parts
+    read as commas; the same length, so a span of the view is a span of the text."""
+    view = list(text)
+    words = list(WORD.finditer(text))
+    lowers = [match.group().lower().replace("ё", "е") for match in words]
+    languages = [language] if language in ("ru", "en") else ["ru", "en"]
+    names = [gazetteer(item, extra_names) for item in languages]
+    for index, match in enumerate(words):
+        word, lower = match.group(), lowers[index]
+        if not word[0].islower() or lower in NOT_NAMES or (
+                match.start() and text[match.start() - 1].isdigit()):  # "57th", "4b"
+            continue
+        previous = lowers[index - 1] if index else ""
+        following = lowers[index + 1] if index + 1 < len(lowers) else ""
+        known = any(lower in item.words for item in names)
+        between_prev = text[words[index - 1].end() : match.start()] if index else ""
+        after_type = bool(RU_TYPE_WORD.match(previous + ("." if between_prev.startswith(".")
+                                                         else ""))) or \
+            (bool(LOCALITY_WORD.match(previous)) and "," not in between_prev)
+        before_type = (RU_TYPE_WORD.match(following) is not None
+                       and ADJECTIVE_END.search(lower) is not None) or \
+            (EN_SUFFIX_WORD.match(following) is not None and index > 0
+             and re.search(r"\d\s*$|\d(?:st|nd|rd|th)\s*$|\b[a-z]+\s*$",
+                           text[: match.start()]) is not None)
+        en_after_suffix = EN_SUFFIX_WORD.match(previous) is not None and \
+            lower in ("north", "south", "east", "west", "northwest", "northeast", "southwest",
+                      "southeast")
+        if after_type or before_type or en_after_suffix or (known and _near_address(lowers,
+                                                                                  index)):
+            _capital(view, match.start(), match.end())
+        if lower in STATE_CODES and re.match(r"\s+\d{5}", text[match.end() :]):
+            view[match.start() : match.end()] = list(word.upper())
+        elif lower in US_STATE_NAMES or (lower in ("new", "north", "south", "west", "rhode")
+                                         and f"{lower} {following}" in US_STATE_NAMES):
+            _capital(view, match.start(), match.end())
+    joined = "".join(view)
+    joined = re.sub(r"(?<=\d),(?=\d{3}(?!\d)\s+[A-Za-z])", "_", joined)  # 1,247 Maple Avenue
+    return _stops_as_commas(joined)
+
+
+def _near_address(lowers: list[str], index: int) -> bool:
+    """A known name with an address word or number near it (not «живу в Москве» alone)."""
+    near = lowers[max(0, index - 3) : index + 4]
+    return any(RU_TYPE_WORD.match(word) or EN_SUFFIX_WORD.match(word) or LOCALITY_WORD.match(word)
+               or word in ("дом", "д", "квартира", "кв", "apartment", "apt", "suite", "unit")
+               for word in near)
+
+
+def _stops_as_commas(view: str) -> str:
+    """«Улица Мира. Дом 8. Квартира 15.»: a full stop before an address part is a comma."""
+    out = list(view)
+    for match in re.finditer(r"\.(?=\s+\S)", view):
+        after = view[match.end() :]
+        before = view[: match.start()]
+        if PART_START.match(after) and re.search(r"(\w{2,}|\d)$", before) and \
+                re.search(rf"({RU_STREET_TYPE}|{EN_SUFFIX}|\d)[^.,]{{0,40}}$", before):
+            out[match.start()] = ","
+        elif re.match(rf"\s+(?:[А-ЯЁA-Z][\w-]*\s+){{0,2}}{RU_STREET_TYPE}", after) and \
+                re.search(r"(?:^|[,.:—-]\s*)[А-ЯЁ][\w-]+$", before):
+            out[match.start()] = ","  # «Владивосток. Светланская улица.»
+        elif re.match(r"\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:,?\s+[A-Z]{2}(?:\s+\d{5})?)?"
+                      r"(?=[.,]|$)", after) and \
+                re.search(rf"(?i:{EN_UNIT_MARK})\s*\w+$|{EN_SUFFIX}$", before):
+            out[match.start()] = ","  # "Suite 400. Chicago."
+    return "".join(out)
 
 
 def _address_at(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMatch, int] | None:
@@ -329,6 +451,7 @@ def _address_at(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMatc
     return AddressMatch(start, stop, raw, tuple(parts)), last
 
 
+PART_AFTER_NUMBER = re.compile(rf"\s+{RU_UNIT_MARK}")
 STREET_WITH_NUMBER = re.compile(rf"{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}\s+"
                                 rf"(?:{RU_HOUSE_MARK}\s*)?{RU_NUMBER}{RU_UNITS}*$")
 NUMBERED_NAME_END = re.compile(r"\d{1,3}\s+[А-ЯЁ][\w-]*$")
@@ -341,9 +464,21 @@ def _street_has_number(street: str) -> bool:
 
 
 def _untyped_street(pieces: list[Chunk], index: int) -> tuple[str, int] | None:
-    """'Офис на 1-й Тверской-Ямской, дом 2': a street named without its type, before 'дом N'."""
-    if index + 1 >= len(pieces) or not PARTS["ru_house"].match(pieces[index + 1].text):
+    """'Офис на 1-й Тверской-Ямской, дом 2': a street named without its type, before 'дом N';
+    «Казань, Баумана, 19»: a known street name, or any name after a city, before a number."""
+    if index + 1 >= len(pieces):
         return None
+    following = pieces[index + 1].text
+    if not PARTS["ru_house"].match(following):
+        if not PARTS["bare_number"].fullmatch(following) and not (
+                PARTS["bare_number"].match(following) and PART_AFTER_NUMBER.match(
+                    following[PARTS["bare_number"].match(following).end():])):  # type: ignore[union-attr]
+            return None
+        name = pieces[index].text
+        after_city = index > 0 and (PARTS["ru_city"].fullmatch(pieces[index - 1].text)
+                                    or PARTS["bare_city"].fullmatch(pieces[index - 1].text))
+        if gazetteer("ru").proper(name) is None and not after_city:
+            return None
     chunk = pieces[index]
     for start in _word_starts(chunk.text):
         candidate = chunk.text[start:]
@@ -383,6 +518,16 @@ def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: floa
     if best is None or best[0] == name:
         return value
     return value.replace(name, str(best[0]), 1)
+
+
+def restore_street(value: str, names: Gazetteer, min_score: float) -> str:
+    """The street name as the gazetteer writes it, when a known name is near enough
+    («улица баумана» → «улица Баумана»)."""
+    name = street_name(value)
+    if not name:
+        return value
+    known = names.proper(name) or names.closest(name, min_score)
+    return value if known is None or known == name else value.replace(name, known, 1)
 
 
 TYPE_WORDS = re.compile(rf"(?:{RU_STREET_TYPE}|{EN_SUFFIX})")
@@ -462,10 +607,14 @@ class AddressFinder:
     plural = "addresses"
 
     def find(self, text: str, context: FindContext) -> list[Found]:
+        view = address_view(text, context.language, context.gazetteer)
+        names = gazetteer(context.language, context.gazetteer)
         return [Found(self.kind, address.start, address.end, address.raw,
-                      normalise_address(address.raw, context.gazetteer,
-                                        context.gazetteer_min_score))
-                for address in find_addresses(text)]
+                      restore_street(normalise_address(view[address.start : address.end],
+                                                       context.gazetteer,
+                                                       context.gazetteer_min_score),
+                                     names, context.gazetteer_min_score))
+                for address in find_addresses(text, context.language, context.gazetteer)]
 
     def compare(self, given: str, repeated: str) -> Verdict | None:
         return compare_addresses(given, repeated)
