@@ -2,13 +2,16 @@
 
 Per stage and end to end; per operator, rule and model; card drops by reason; latency by
 minute of call. Percentiles are linear-interpolated (DuckDB's `quantile_cont`, numpy's
-default). A torn last line (a crash while writing) is skipped with a warning.
+default). A line that is not a latency record (a torn last line after a crash, a broken line
+in the middle, a binary file) is skipped, counted and reported with its file and line.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +32,15 @@ STAGES: dict[str, str] = {
     "end_to_end": "latency",
 }
 QUANTILES = (0.5, 0.95, 0.99)
+# Files read by one DuckDB scan: each file in a scan holds buffers of its own (10,000
+# one-record files in one scan took 2 GB), so many small files are read in batches.
+FILES_PER_SCAN = 200
+BAD_LINES_SHOWN = 3  # per file: the first few bad lines by number, then a count
+# A row the report reads: a line DuckDB could not read is a row of NULLs (ignore_errors), a
+# mistyped field a NULL. `line_problem` says the same of a line, to tell which lines failed.
+_COMPLETE = (
+    "(kind = 'utterance' AND isfinite(\"end\") AND isfinite(latency) AND stages IS NOT NULL) "
+    "OR (kind = 'card' AND isfinite(age) AND outcome IN ('shown', 'dropped'))")
 
 _COLUMNS = {
     "kind": "VARCHAR", "call": "VARCHAR", "operator": "VARCHAR", "model": "VARCHAR",
@@ -57,6 +69,8 @@ class Report:
     histogram: list[dict[str, Any]]
     operator_spread: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    bad_lines: int = 0  # lines skipped: not a latency record (each one is in `warnings`)
+    records: int = 0  # latency records read, before the filters
 
 
 def log_files(names: Sequence[str | Path]) -> list[Path]:
@@ -65,7 +79,7 @@ def log_files(names: Sequence[str | Path]) -> list[Path]:
     for name in names:
         path = Path(name).expanduser()
         if path.is_dir():
-            paths += sorted(path.glob("*.jsonl"))
+            paths += sorted(found for found in path.glob("*.jsonl") if found.is_file())
         elif path.is_file():
             paths.append(path)
         else:
@@ -75,20 +89,73 @@ def log_files(names: Sequence[str | Path]) -> list[Path]:
     return paths
 
 
-def torn_lines(paths: Sequence[Path]) -> list[str]:
-    """Warnings for files whose last line is unfinished (a crash while writing)."""
+def line_problem(line: bytes, last: bool) -> str | None:
+    """Why one line of a latency log is not a record the report reads, or None. `last`: the
+    file's last line, with no newline after it."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text (a binary file?)"
+    if not text.strip():
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return "torn last line (a crash while writing?)" if last else "not JSON"
+    except RecursionError:
+        return "not JSON (nested too deeply)"
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    kind = record.get("kind")
+    if kind not in ("utterance", "card"):
+        return f"not a latency record (kind {kind!r})"
+    needed = ("end", "latency") if kind == "utterance" else ("age",)
+    for key in needed:
+        value = record.get(key)
+        if not _finite(value):
+            huge = isinstance(value, int) and not isinstance(value, bool)  # past float's range
+            shown = "a number too large" if huge else repr(value)
+            return f"{kind} record: {key!r} must be a finite number, got {shown[:60]}"
+    if kind == "utterance" and not isinstance(record.get("stages"), dict):
+        return "utterance record: no 'stages' object"
+    if kind == "card" and record.get("outcome") not in ("shown", "dropped"):
+        return f"card record: 'outcome' must be shown or dropped, got {record.get('outcome')!r}"
+    return None
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer past float's range
+        return False
+
+
+def bad_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, problem) of each line of a latency log that is not a record."""
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            problem = line_problem(line, last=not line.endswith(b"\n"))
+            if problem is not None:
+                yield number, problem
+
+
+def _bad_line_warnings(path: Path, skipped: int) -> list[str]:
+    """Warnings naming the first few bad lines of a file of which `skipped` lines were not
+    read, and how many more there are."""
     warnings = []
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                handle.seek(0, 2)
-                if handle.tell() == 0:
-                    continue
-                handle.seek(-1, 2)
-                if handle.read(1) != b"\n":
-                    warnings.append(f"{path}: torn last line skipped (a crash while writing?)")
-        except OSError as exc:
-            warnings.append(f"{path}: cannot read: {exc.strerror}")
+    named = 0
+    try:
+        for number, problem in bad_lines(path):
+            if named == BAD_LINES_SHOWN:
+                break
+            named += 1
+            warnings.append(f"{path}:{number}: {problem}: skipped")
+    except OSError as exc:
+        return [f"{path}: cannot read: {exc.strerror}"]
+    if skipped > named:
+        warnings.append(f"{path}: {skipped - named} more bad lines skipped ({skipped} in all)")
     return warnings
 
 
@@ -111,15 +178,34 @@ def latency_report(names: Sequence[str | Path], since: str | None = None,
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise AssistError("the report needs DuckDB: pip install duckdb") from exc
     paths = log_files(names)
-    warnings = torn_lines(paths)
-    for warning in warnings:
-        log.warning("%s", warning)
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")  # it writes to stdout, amid the JSON
     if threads:
         connection.execute(f"SET threads = {int(threads)}")
     columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in _COLUMNS.items()) + "}"
-    conditions = ["true"]
-    parameters: list[Any] = [[str(path) for path in paths]]
+    scan = (f"SELECT * FROM read_json(?, format='newline_delimited', columns={columns}, "
+            "ignore_errors=true, filename=true)")
+    for first in range(0, len(paths), FILES_PER_SCAN):
+        batch = [str(path) for path in paths[first:first + FILES_PER_SCAN]]
+        into = "CREATE TEMP TABLE records AS" if first == 0 else "INSERT INTO records"
+        try:
+            connection.execute(f"{into} {scan}", [batch])
+        except duckdb.Error as exc:  # an unreadable file (permissions, a folder named *.jsonl)
+            connection.close()
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise AssistError(f"cannot read the latency logs: {reason}") from exc
+    # only files with rows that are not records are read again, line by line, for the lines
+    suspects = connection.execute(
+        f"SELECT filename, count(*) FROM records WHERE NOT coalesce({_COMPLETE}, false) "
+        "GROUP BY filename ORDER BY filename").fetchall()
+    warnings: list[str] = []
+    for filename, count in suspects:
+        warnings += _bad_line_warnings(Path(filename), int(count))
+    for warning in warnings:
+        log.warning("%s", warning)
+    skipped = sum(int(count) for _, count in suspects)
+    conditions = [f"coalesce({_COMPLETE}, false)"]
+    parameters: list[Any] = []
     begin, end = parse_time(since), parse_time(until)
     if begin is not None:
         conditions.append("ts >= ?")
@@ -130,10 +216,10 @@ def latency_report(names: Sequence[str | Path], since: str | None = None,
     if operator:
         conditions.append("operator = ?")
         parameters.append(operator)
-    connection.execute(
-        f"CREATE TEMP TABLE records AS SELECT * FROM read_json(?, format='newline_delimited', "
-        f"columns={columns}, ignore_errors=true) WHERE {' AND '.join(conditions)}",
-        parameters)
+    read = connection.execute(f"SELECT count(*) FROM records WHERE coalesce({_COMPLETE}, false)"
+                              ).fetchone()
+    # deleted in place: a filtered copy would hold the records twice at the peak
+    connection.execute(f"DELETE FROM records WHERE NOT ({' AND '.join(conditions)})", parameters)
     rule_filter = "AND rule = ?" if rule else ""
     rule_parameters = [rule] if rule else []
     connection.execute(
@@ -184,7 +270,8 @@ def latency_report(names: Sequence[str | Path], since: str | None = None,
                    "count(*) FILTER (kind = 'card') AS c FROM records")[0]
     connection.close()
     return Report(len(paths), int(counts["u"] or 0), int(counts["c"] or 0), stages, operators,
-                  rules, models, drops, minutes, histogram, spread, warnings)
+                  rules, models, drops, minutes, histogram, spread, warnings, skipped,
+                  int(read[0]) if read else 0)
 
 
 def _clean(value: Any) -> Any:
@@ -196,7 +283,12 @@ def _clean(value: Any) -> Any:
 def render_text(report: Report) -> str:
     """The report's tables as plain text."""
     parts = [f"{report.files} log files, {report.utterances} utterances, {report.cards} card "
-             "decisions"]
+             "decisions" + (f", {report.bad_lines} bad lines skipped" if report.bad_lines else "")]
+    if not report.utterances and not report.cards:
+        parts.append("no records match" + (
+            f" (of {report.records} latency records read)" if report.records else
+            ": the logs hold no latency records"))
+        return "\n".join(parts)
     for title, rows in (("Stages (seconds)", report.stages), ("Operators", report.operators),
                         ("Models", report.models), ("Rules", report.rules),
                         ("Cards by outcome", report.drops),

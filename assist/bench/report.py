@@ -2,7 +2,8 @@
 
 Records follow the latency log's format (utterances with every stage stamp, card
 decisions), with call lengths, latencies and drop reasons drawn at random; the report (and
-its HTML) over all of them is timed. Generation is not timed.
+its HTML) over all of them is timed. Generation is not timed. `--files N` instead writes N
+logs of one record each and measures the report's peak memory over them (many small files).
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from assist.bench.common import rss_mb
+from assist.bench.common import peak_rss_mb, rss_mb
 from assist.report import latency_report
 from assist.report_html import render_html
 
 UTTERANCES_PER_MINUTE = 53  # both legs of a busy call, short windows: ~5 M records at 200 x 8 h
 CARDS_PER_UTTERANCE = 0.04
 REASONS = ("over_budget", "muted", "snoozed", "cooldown", "duplicate", "capped")
+SMALL_FILES_TARGET_MB = 300  # peak resident memory of the report over 10,000 one-record logs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", help="generate into (or reuse) this folder; default: a "
                                       "temporary one, removed afterwards")
     parser.add_argument("--runs", type=int, default=3, help="timed report runs (median)")
+    parser.add_argument("--files", type=int, metavar="N",
+                        help="many small files: N logs of one record each; the report's peak "
+                             "memory over them (target <= 300 MB for 10,000)")
 
 
 def generate(folder: Path, operators: int, hours: float, seed: int = 7) -> int:
@@ -91,7 +96,52 @@ def generate(folder: Path, operators: int, hours: float, seed: int = 7) -> int:
     return total
 
 
+def generate_small(folder: Path, files: int) -> None:
+    """`files` latency logs of one utterance record each (one short call per file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    day_start = time.mktime((2026, 11, 23, 9, 0, 0, 0, 0, -1))
+    for index in range(files):
+        end = 5.0 + index % 60
+        record = {
+            "call": f"c{index:05d}", "operator": f"op{index % 200:03d}", "model": "base",
+            "version": "0.1.0", "kind": "utterance", "speaker": "customer", "start": end - 2,
+            "end": end, "window_s": 2.0, "window": "silence", "language": "en",
+            "stages": {"captured": end, "endpointed": end + 0.2, "asr_start": end + 0.25,
+                       "asr_end": end + 0.9, "emitted": end + 0.9, "extracted": end + 0.901,
+                       "matched": end + 0.903},
+            "latency": 0.9, "rtf": 0.12, "ts": day_start + index * 60 + end}
+        (folder / f"2026-11-23_op{index:05d}.jsonl").write_text(json.dumps(record) + "\n",
+                                                                 encoding="utf-8")
+
+
+def run_small_files(args: argparse.Namespace) -> None:
+    """The report's peak memory and time over many one-record files."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(args.dir) if args.dir else Path(scratch) / "logs"
+        if not (folder.is_dir() and any(folder.glob("*.jsonl"))):
+            begin = time.perf_counter()
+            generate_small(folder, args.files)
+            print(f"generated {args.files} one-record logs in "
+                  f"{time.perf_counter() - begin:.1f} s", flush=True)
+        before = peak_rss_mb()
+        begin = time.perf_counter()
+        report = latency_report([folder])
+        seconds = time.perf_counter() - begin
+        peak = peak_rss_mb()
+        print(f"report over {report.files} files ({report.utterances} utterances) in "
+              f"{seconds:.1f} s, peak RSS {peak:.0f} MB (before the report {before:.0f} MB)")
+        print(json.dumps({
+            "bench": "report", "mode": "files", "files": report.files,
+            "utterances": report.utterances, "report_s": round(seconds, 2),
+            "peak_rss_mb": round(peak), "rss_before_mb": round(before),
+            "target_mb": SMALL_FILES_TARGET_MB, "met": peak <= SMALL_FILES_TARGET_MB,
+            "cpus": os.cpu_count()}))
+
+
 def run(args: argparse.Namespace) -> None:
+    if args.files:
+        run_small_files(args)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.dir) if args.dir else Path(scratch) / "logs"
         if folder.is_dir() and any(folder.glob("*.jsonl")):

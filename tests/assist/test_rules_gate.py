@@ -329,7 +329,7 @@ def test_report_sums_decisions_and_feedback_per_rule(tmp_path: Path,
     report = json.loads(capsys.readouterr().out)
     refund = report["rules"][0]
     assert (refund["rule"], refund["shown"], refund["dropped_over_budget"], refund["up"],
-            refund["down"], refund["muted"], refund["dismiss_rate"]) == (
+            refund["down"], refund["mute_rule"], refund["dismiss_rate"]) == (
         "refund", 2, 1, 1, 1, 1, 0.5)
     assert report["rules"][1]["dropped_muted"] == 1
     assert report["summary"]["records"] == 7
