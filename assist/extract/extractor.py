@@ -1,4 +1,12 @@
-"""Entities of a whole call: rolling per-speaker context, de-duplication, read-back checks."""
+"""Entities of a whole call: per-speaker context of the windows that continue one dictation,
+de-duplication, read-back checks.
+
+A speaker's earlier windows are read with the new one only while each goes on with what the
+one before it was saying: cut mid-sentence, or the new window opens with digits, a number
+word, «плюс», a connector or a correction. So a number dictated over several windows is found
+once, whole (its «плюс» four windows back included), while a finished entity, or an apartment
+number said before a phone, does not leak into the next one.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +18,24 @@ from assist.config import ExtractConfig
 from assist.events import EntityExtracted, ReadbackChecked, TranscriptUpdated
 from assist.extract.phones import DEFAULT_REGIONS
 from assist.extract.registry import FindContext, Found, finder, finders
+from assist.extract.tokens import (
+    BUT,
+    CONNECTOR,
+    CUE,
+    DIGITS,
+    FILLER,
+    LETTERS,
+    NOT,
+    NUMBER,
+    PAUSE,
+    PLUS,
+    SEP,
+    lex,
+)
 
 CYRILLIC = re.compile(r"[а-яё]", re.I)
+MAX_DICTATION_WINDOWS = 8  # windows one dictation may span («Плюс семь.» «Девятьсот …» …)
+GOES_ON = frozenset({DIGITS, NUMBER, LETTERS, PLUS, CONNECTOR, CUE, NOT, BUT})
 
 
 def language_of(text: str, language: str | None) -> str:
@@ -75,16 +99,22 @@ class CallExtractor:
     ) -> list[EntityExtracted | ReadbackChecked]:
         config = self.config
         state = self._speakers.setdefault(utterance.speaker, _Speaker())
-        while state.said and (
-            len(state.said) > max(0, config.context_utterances - 1)
-            or utterance.start - state.said[-1].end > config.context_gap_s
-        ):
+        if state.said and utterance.start - state.said[-1].end > config.context_gap_s:
+            state.said.clear()
+        while len(state.said) >= MAX_DICTATION_WINDOWS:
             state.said.popleft()
         if config.context_utterances <= 0:
             state.said.clear()
         current = _Said(utterance.utterance_id, utterance.text, state.stream, utterance.end)
         state.stream += len(utterance.text) + 1
-        context = [*state.said, current]
+        context = [current]
+        for earlier in reversed(state.said):
+            if len(context) >= max(config.context_utterances, 1) and \
+                    not _dictates(context[0].text):
+                break  # past the usual context only a dictation goes on
+            if not continues(earlier.text, context[0].text, utterance.language):
+                break
+            context.insert(0, earlier)
         state.said.append(current)
         joined = " ".join(item.text for item in context)
         base = context[0].offset
@@ -180,3 +210,35 @@ class CallExtractor:
             repeated_entity=repeated_id,
             at=at,
         )
+
+
+def _first_said(text: str) -> str | None:
+    """The role of the first thing said in `text`, fillers and pauses left out."""
+    for lexeme in lex(text[:200]):
+        if lexeme.role not in (FILLER, SEP, PAUSE):
+            return lexeme.role
+    return None
+
+
+def _dictates(text: str) -> bool:
+    return _first_said(text) in GOES_ON
+
+
+def continues(previous: str, current: str, language: str | None = None) -> bool:
+    """Whether `current` goes on with what `previous` was saying: cut mid-sentence, or opening
+    with a number, «плюс», a connector or a correction — unless `previous` ended with an
+    entity of its own and `current` turns to something else."""
+    said = previous.rstrip()
+    if not said:
+        return False
+    opening = _first_said(current)
+    if opening is None:
+        return False
+    if opening in GOES_ON:
+        return True
+    if said[-1] in ".!?…":
+        return False
+    if said[-1] in ",;:-—":  # "6310 Cedar Hollow Road," | "apartment 12, Austin …"
+        return True
+    ended = [item for item in extract(previous, language) if item.end >= len(said) - 1]
+    return not ended

@@ -115,10 +115,11 @@ UNIT_LABEL = re.compile(
     r"(квартир\w*|кв|дом[аеу]?|д|корпус\w*|корп|строени\w*|стр|офис\w*|оф|подъезд\w*|этаж\w*"
     r"|apartment|apt|unit|units|suite|ste|flat|room|floor|building|bldg|gate|house)", re.I)
 MAX_LINK_WORDS = 6
-MAX_PIECE_RUNS = 4
+MAX_PIECE_RUNS = 12  # «Восемь. Девять. Один. Шесть. …»: one digit per sentence
+MAX_PIECE_DIGITS = 34  # two whole numbers, the second correcting the first
 MAX_ALTERNATIVES = 6
 MANY_RUNS = 24
-WORK_BUDGET = 1500  # atoms read in joined pieces per text; past it, runs are read alone
+WORK_BUDGET = 600  # atoms read in joined pieces per text; past it, runs are read alone
 
 
 @dataclass
@@ -478,7 +479,7 @@ def _dictations(runs: list[Run], region: str) -> list[tuple[list[_Number], int, 
     links, whichever covers the most digits (then the most links, fewest numbers, fewest
     joins); a run that forms no valid number gives none. Also the first and last run of each."""
     count = len(runs)
-    longest = MAX_PIECE_RUNS if count <= MANY_RUNS else 2  # a long text: keep the work linear
+    longest = MAX_PIECE_RUNS if count <= MANY_RUNS else 3  # a long text: keep the work linear
     budget = WORK_BUDGET
     Best = tuple[tuple[int, int, int, int], list[tuple[list[_Number], int, int]]]
     best: list[Best] = [((0, 0, 0, 0), [])] * (count + 1)
@@ -488,6 +489,8 @@ def _dictations(runs: list[Run], region: str) -> list[tuple[list[_Number], int, 
             if last > first and (runs[last].link == STRONG or runs[last].claimed):
                 break
             if runs[first].claimed or (last > first and budget <= 0):
+                break
+            if sum(len(run.digits) for run in runs[first : last + 1]) > MAX_PIECE_DIGITS:
                 break
             budget -= sum(len(run.atoms) for run in runs[first : last + 1])
             parsed = _parse_piece(runs[first : last + 1], region)
@@ -510,8 +513,8 @@ def _words_before(tokens: list[Token], index: int, limit: int) -> list[Token]:
     cursor = index - 1
     while cursor >= 0 and len(words) < limit:
         token = tokens[cursor]
-        if token.kind == "punct" and token.text in SENTENCE_END:
-            break
+        if token.kind == "punct" and token.text in SENTENCE_END or token.kind == "digits":
+            break  # a label names the number right after it, not one said after another
         if token.kind == "word":
             words.append(token)
         cursor -= 1

@@ -81,7 +81,8 @@ def _punct_role(text: str, token: Token, following: Token | None) -> str:
         return PLUS
     if mark in ",;()-–—":
         return SEP
-    if mark == "." and following is not None and following.kind == "digits":
+    if mark == "." and following is not None and following.kind == "digits" \
+            and following.start == token.end:
         return SEP  # 646.555.0177
     if mark in ".!?":
         return STOP
