@@ -1,9 +1,19 @@
 """Saved calls: one call's transcript, entities and card decisions as JSON Lines.
 
 The format is what `sufler transcribe` prints, so `sufler rules test` back-tests saved calls
-as they are. By default phone numbers, addresses and any digits are masked before anything
-touches the disk; the file is written once, atomically, when the call ends. Old calls are
-removed after the retention period.
+as they are. Each record is appended and flushed the moment it arrives (one whole line per
+write), so a crash or a kill keeps everything said up to it; a reader skips a torn last
+line. The file is created at the first utterance (a call with nothing said leaves none),
+mode 0600 in a 0700 folder.
+
+By default nothing personal reaches the disk: each transcript line is masked as it is
+written (`assist.privacy`: numbers in digits or words, e-mail and address shapes, what
+follows a cue such as "my address is", and what the extractor finds in the line read
+together with the speaker's previous one), because a line cannot be rewritten once an
+entity found in the next utterance shows what it held. Entity values keep what their
+kind's mask keeps, read-backs only which part differed. A record that still looks
+unmasked after that is refused (written masked whole). Old calls are removed after the
+retention period.
 """
 
 from __future__ import annotations
@@ -13,33 +23,24 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from assist.errors import ConfigError
-from assist.events import EntityExtracted, Event, TranscriptUpdated
+from assist.events import Event, TranscriptUpdated
 from assist.extract.registry import mask_entity
-from assist.files import write_atomic
+from assist.files import open_private, private_dir
+from assist.privacy import MASK, TranscriptMasker, mask_text, refuse_unmasked
 from assist.records import to_record
 from assist.rules.evaluator import mask_digits
 
 log = logging.getLogger(__name__)
 
-MASK = "•"
 CALL_SUFFIX = ".jsonl"
-
-
-def _masked_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for index in range(max(0, start), min(len(chars), end)):
-            if not chars[index].isspace():
-                chars[index] = MASK
-    return mask_digits("".join(chars))
-
+__all__ = ["CALL_SUFFIX", "MASK", "CallRecorder", "SavedCallInfo", "delete_calls",
+           "masked_difference", "purge_calls", "saved_calls"]
 
 _DIFFERENCE = re.compile(r"^(?P<part>[^:]*):\s*.* given, .* repeated$")
 
@@ -68,7 +69,7 @@ class SavedCallInfo:
 
 
 class CallRecorder:
-    """An event sink that keeps one call and writes it when the call ends (`save`)."""
+    """An event sink that appends one call to its file as the call goes; `save` closes it."""
 
     def __init__(self, folder: str | Path, call_id: str, mask_pii: bool = True,
                  started: datetime | None = None) -> None:
@@ -76,13 +77,16 @@ class CallRecorder:
         self.call_id = call_id
         self.mask_pii = mask_pii
         self.started = started or datetime.now()
+        self.path = self.folder / f"{self.started.strftime('%Y%m%d-%H%M%S')}_{call_id}" \
+            f"{CALL_SUFFIX}"
         self._lock = threading.Lock()
+        self._masker = TranscriptMasker()
         self._records: list[dict[str, Any]] = []
-        # utterance id → (speaker, index of its record); entity spans to mask by utterance
-        self._utterances: dict[int, int] = {}
-        self._previous: dict[int, int] = {}  # utterance id → the speaker's utterance before
-        self._last_of: dict[str, int] = {}
-        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._waiting: list[str] = []  # lines before the first utterance: no file yet
+        self._stream: IO[str] | None = None
+        self._said = False
+        self._closed = False
+        self._error: str | None = None
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, TranscriptUpdated) and not event.final:
@@ -91,63 +95,76 @@ class CallRecorder:
         if record is None:
             return
         with self._lock:
-            if isinstance(event, TranscriptUpdated):
-                self._utterances[event.utterance_id] = len(self._records)
-                if event.speaker in self._last_of:
-                    self._previous[event.utterance_id] = self._last_of[event.speaker]
-                self._last_of[event.speaker] = event.utterance_id
-            elif isinstance(event, EntityExtracted):
-                self._mark(event)
+            if self._closed:
+                return
+            if self.mask_pii:
+                record = self._masked(record)
             self._records.append(record)
+            self._waiting.append(json.dumps(record, ensure_ascii=False) + "\n")
+            self._said = self._said or record["type"] == "transcript"
+            if self._said:
+                self._flush()
 
-    def _mark(self, event: EntityExtracted) -> None:
-        """Remember which characters of which utterances said the entity; a span starting
-        before 0 began in the speaker's previous utterance(s)."""
-        start, end = event.span
-        utterance = event.utterance_id
-        self._spans.setdefault(utterance, []).append((start, end))
-        while start < 0 and utterance in self._previous:
-            utterance = self._previous[utterance]
-            index = self._utterances.get(utterance)
-            if index is None:
-                break
-            length = len(self._records[index]["text"]) + 1  # joined with one space
-            start += length
-            self._spans.setdefault(utterance, []).append((start, length))
+    def _masked(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record as it may be written (called in arrival order, under the lock)."""
+        kind = record["type"]
+        where = f"saved call {self.call_id}"
+        if kind == "transcript":
+            text = self._masker.mask(record["speaker"], record["text"], record["language"])
+            return {**record, "text": refuse_unmasked(text, where)}
+        if kind == "entity":
+            return {**record, "value": mask_entity(record["kind"], record["value"]),
+                    "raw": MASK * 3}
+        if kind == "readback":
+            return _masked_readback(record)
+        if kind == "suggestion":
+            masked = {**record, "evidence": refuse_unmasked(mask_text(record["evidence"]),
+                                                            where)}
+            if "body" in record:
+                masked["body"] = refuse_unmasked(mask_text(record["body"]), where)
+            return masked
+        return record
+
+    def _flush(self) -> None:
+        """Append the waiting lines, each in one write, flushed (under the lock)."""
+        if self._error is not None:
+            self._waiting.clear()
+            return
+        try:
+            if self._stream is None:
+                private_dir(self.folder)
+                self._stream = open_private(self.path, append=False)
+            for line in self._waiting:
+                self._stream.write(line)
+                self._stream.flush()
+        except OSError as exc:  # a full disk must not stop the call: say so, once
+            self._error = f"saved calls: cannot write {self.path}: {exc.strerror}"
+            log.error("%s", self._error)
+        self._waiting.clear()
 
     def records(self) -> list[dict[str, Any]]:
-        """The call's records as they will be saved (masked unless configured otherwise)."""
+        """The call's records as written (masked unless configured otherwise)."""
         with self._lock:
-            records = [dict(record) for record in self._records]
-            if not self.mask_pii:
-                return records
-            spans = {index: self._spans.get(utterance, [])
-                     for utterance, index in self._utterances.items()}
-        for index, record in enumerate(records):
-            kind = record["type"]
-            if kind == "transcript":
-                record["text"] = _masked_text(record["text"], spans.get(index, []))
-            elif kind == "entity":
-                record["value"] = mask_entity(record["kind"], record["value"])
-                record["raw"] = MASK * 3
-            elif kind == "readback":
-                records[index] = _masked_readback(record)
-            elif kind == "suggestion":
-                record["evidence"] = mask_digits(record["evidence"])
-        return records
+            return [dict(record) for record in self._records]
 
     def save(self) -> Path | None:
-        """Write the call (atomically); None when nothing was said."""
-        records = self.records()
-        if not any(record["type"] == "transcript" for record in records):
-            return None
-        name = f"{self.started.strftime('%Y%m%d-%H%M%S')}_{self.call_id}{CALL_SUFFIX}"
-        target = self.folder / name
-        text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
-        try:
-            return write_atomic(target, text)
-        except OSError as exc:
-            raise ConfigError(f"saved calls: cannot write {target}: {exc.strerror}") from exc
+        """End the call: close its file. The path, or None when nothing was said; a write
+        that failed during the call is a ConfigError now."""
+        with self._lock:
+            self._closed = True
+            self._waiting.clear()
+            if self._stream is not None:
+                try:
+                    self._stream.close()
+                except OSError as exc:
+                    self._error = self._error or \
+                        f"saved calls: cannot write {self.path}: {exc.strerror}"
+                self._stream = None
+            if self._error is not None:
+                raise ConfigError(self._error)
+            return self.path if self._said else None
+
+    close = save
 
 
 def saved_calls(folder: str | Path) -> list[SavedCallInfo]:

@@ -6,15 +6,23 @@ one per card decision (shown, or dropped with its reason and age). No transcript
 card evidence only with its digits masked (it is never a phone number or address: entity
 rules log the entity kind). Each line is written whole and flushed, so a crash can tear at
 most the last line, which `read_log` skips with a warning.
+
+The operator id is kept as given in every record («Анна» and «Мария» stay two operators);
+the file name carries a safe ASCII slug of it plus a short hash of the id as given, so
+two ids never share a file. Files are 0600 in a 0700 folder. A record field that is free
+text (none today but card evidence would be) is masked like a transcript, and refused
+unmasked, unless `storage.mask_pii` is off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,24 +31,48 @@ from typing import IO, Any
 from assist import __version__
 from assist.errors import ConfigError
 from assist.events import Event, TranscriptUpdated, UtteranceProcessed
+from assist.files import open_private, private_dir
+from assist.privacy import mask_text, refuse_unmasked
 from assist.records import latency_record, processed_latency
 
 log = logging.getLogger(__name__)
 
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch",
+    "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+})
+# Fields that hold names, ids and choices, never what was said: written as they are.
+_PLAIN_FIELDS = frozenset({
+    "kind", "call", "operator", "model", "version", "speaker", "window", "language", "rule",
+    "rule_kind", "outcome", "reason",
+})
+
+
+def operator_file_part(operator: str) -> str:
+    """A file-name part for an operator id in any script: an ASCII slug (Cyrillic
+    transliterated) and 8 hex digits of the id's hash: «Анна» → anna-<hash>."""
+    folded = unicodedata.normalize("NFKD", operator.lower().translate(_LATIN))
+    slug = _UNSAFE.sub("-", folded.encode("ascii", "ignore").decode()).strip("-")[:32]
+    digest = hashlib.sha256(operator.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug.rstrip('-') or 'operator'}-{digest}"
 
 
 class LatencyLog:
     """An event sink that appends latency records; use one per call."""
 
     def __init__(self, folder: str | Path, operator: str, call_id: str, model: str,
-                 day: date | None = None, started: float | None = None) -> None:
-        operator = _SAFE.sub("_", operator).strip("._-") or "operator"
+                 day: date | None = None, started: float | None = None,
+                 mask_pii: bool = True) -> None:
+        operator = operator or "operator"
         self.path = Path(folder).expanduser() / f"{(day or date.today()).isoformat()}" \
-            f"_{operator}.jsonl"
+            f"_{operator_file_part(operator)}.jsonl"
+        self.mask_pii = mask_pii
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream: IO[str] | None = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+            private_dir(self.path.parent)
+            self._stream: IO[str] | None = open_private(self.path)
         except OSError as exc:
             raise ConfigError(f"latency log: cannot write {self.path}: {exc.strerror}") from exc
         self._lock = threading.Lock()
@@ -67,8 +99,22 @@ class LatencyLog:
             return
         self._write({**self._common, **record})
 
+    def _masked(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Free-text fields masked like a transcript; names, ids and numbers as they are."""
+        masked = dict(record)
+        for key, value in record.items():
+            if isinstance(value, str) and key not in _PLAIN_FIELDS:
+                masked[key] = refuse_unmasked(mask_text(value), f"latency log {self.path}")
+        return masked
+
     def _write(self, record: dict[str, Any]) -> None:
+        if self.mask_pii:
+            record = self._masked(record)
         line = json.dumps(record, ensure_ascii=False) + "\n"
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (an id from undecodable bytes)
+            line = json.dumps(record) + "\n"
         with self._lock:
             if self._stream is None:
                 return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from assist.events import (
 from assist.records import from_record
 from assist.rules.loader import Rule
 from assist.rules.session import RuleSession
+
+log = logging.getLogger(__name__)
 
 TICK_S = 0.1
 # A call replays in ticks up to its last time; a record past a day (a broken or hostile file,
@@ -57,14 +60,35 @@ class SavedCall:
         return tuple(sorted(speakers)) or ("operator",)
 
 
-def load_call(path: str | Path) -> SavedCall:
-    """Read a saved call; a file with no transcript records is a RuleError."""
+def _complete_lines(path: str | Path) -> list[str]:
+    """The lines of a saved call. Calls are appended line by line as they go, so a crash
+    can leave a last line without its newline that is not a whole record: it is skipped
+    with a warning (a last line that is whole JSON is kept)."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise RuleError(f"{path}: cannot read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise RuleError(f"{path}: not UTF-8 text") from exc
+    raw = data.split(b"\n")
+    last = raw.pop()  # b"" when the file ends with its newline
+    if last.strip():
+        try:
+            json.loads(last.decode("utf-8"))
+            raw.append(last)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            log.warning("%s:%d: torn last line skipped (a crash while writing?)", path,
+                        len(raw) + 1)
+    lines = []
+    for number, line in enumerate(raw, start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise RuleError(f"{path}:{number}: not UTF-8 text") from exc
+    return lines
+
+
+def load_call(path: str | Path) -> SavedCall:
+    """Read a saved call; a file with no transcript records is a RuleError."""
+    lines = _complete_lines(path)
     transcripts: list[TranscriptUpdated] = []
     entities: list[EntityExtracted] = []
     fast = False

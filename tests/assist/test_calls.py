@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
+
+import pytest
 
 from assist.calls import CallRecorder, delete_calls, purge_calls, saved_calls
 from assist.config import ExtractConfig, RulesConfig
@@ -106,3 +109,37 @@ def test_readback_differences_keep_which_part_differed_but_no_value() -> None:
         "street: ••• given, ••• repeated")
     assert masked_difference("digit 11: 2 given, 3 repeated") == "digit 11: ••• given, ••• repeated"
     assert masked_difference("11 digits given, 12 repeated") == "•• digits given, •• repeated"
+
+
+def test_each_record_is_on_disk_as_it_comes_private_and_masked(tmp_path: Path) -> None:
+    """Crash-safe: nothing waits for the call's end (a killed app keeps the call so far)."""
+    folder = tmp_path / "calls"
+    recorder = CallRecorder(folder, "live")
+    record_call(recorder, CALL[:1])
+    assert recorder.path.is_file()
+    assert oct(recorder.path.stat().st_mode & 0o777) == "0o600"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    record_call(recorder, CALL[1:3])  # the phone, across two windows
+    lines = recorder.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(recorder.records())  # each record written, none held back
+    said = [json.loads(line)["text"] for line in lines if '"transcript"' in line]
+    assert len(said) == 3 and "four" not in said[1] and "zero" not in said[2]
+
+
+def test_a_torn_last_line_is_skipped_by_the_back_test(tmp_path: Path,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    recorder = CallRecorder(tmp_path, "torn")
+    record_call(recorder, CALL)
+    path = recorder.save()
+    assert path is not None
+    whole = path.read_bytes()
+    path.write_bytes(whole + b'{"type": "transcript", "speaker": "cust')
+    with caplog.at_level(logging.WARNING, logger="assist.rules.backtest"):
+        call = load_call(path)
+    assert len(call.transcripts) == len(CALL) and "torn last line" in caplog.text
+    last = whole[:-1].rsplit(b"\n", 1)[0] + b"\n"  # all but the last record
+    path.write_bytes(last + '{"type": "transcript", "text": "ё'.encode()[:-1])  # torn in a
+    caplog.clear()  # UTF-8 character
+    with caplog.at_level(logging.WARNING, logger="assist.rules.backtest"):
+        assert load_call(path).transcripts == call.transcripts
+    assert "torn last line" in caplog.text

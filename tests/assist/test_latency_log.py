@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def test_a_call_writes_every_stage_and_no_text(tmp_path: Path) -> None:
     customer = np.concatenate([silence(1.0), tone(1.5), silence(2.0)])
     engine.transcribe(ArraySource([silence(4.5), customer]))
     log.close()
-    assert log.path == tmp_path / "logs" / "2026-11-23_anna_k.jsonl"
+    assert log.path.parent == tmp_path / "logs"
+    assert re.fullmatch(r"2026-11-23_anna-k-[0-9a-f]{8}\.jsonl", log.path.name), log.path.name
     records = list(read_log(log.path))
     kinds = sorted(record["kind"] for record in records)
     assert kinds == ["card", "utterance"]
