@@ -54,7 +54,7 @@ def test_demo_call_fills_the_panel_and_mute_hides_and_logs(
     text = second.saved.read_text(encoding="utf-8")  # type: ignore[attr-defined]
     assert "4155550132" not in text and "415" not in text
     # and the latency log has a record with every stage for each utterance
-    logs = list(config.storage.logs_path().glob("*_op-test.jsonl"))
+    logs = list(config.storage.logs_path().glob("*_op-test-*.jsonl"))  # slug + hash
     assert len(logs) == 1
     utterances = [json.loads(line) for line in logs[0].read_text().splitlines()
                   if '"utterance"' in line]
