@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QLocale, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
@@ -135,6 +137,30 @@ class Card(QFrame):
         self.layout_.addLayout(self.header)
 
 
+UNSURE = "color: #b06000; text-decoration: underline;"
+
+
+def marked_value(display: str, value: str, uncertain: tuple[str, ...]) -> str:
+    """The displayed value as rich text with its unsure digits (or all of it) marked:
+    "digit N" counts the value's characters as the read-back check does ("+" is 0)."""
+    if "all" in uncertain or not any(part.startswith("digit ") for part in uncertain):
+        return f'<span style="{UNSURE}">{html.escape(display)}</span>'
+    positions = {int(part.split()[1]) for part in uncertain
+                 if part.startswith("digit ") and part.split()[1].isdigit()}
+    unsure = {sum(1 for char in value[:index] if char.isdigit())
+              for index in positions if index < len(value)}
+    out: list[str] = []
+    seen = 0
+    for char in display:
+        if char.isdigit():
+            text = html.escape(char)
+            out.append(f'<span style="{UNSURE}">{text}</span>' if seen in unsure else text)
+            seen += 1
+        else:
+            out.append(html.escape(char))
+    return "".join(out)
+
+
 class EntityCard(Card):
     """An entity (phone, address, e-mail, any registered kind): formatted as its kind says,
     one-click copy, read-back status."""
@@ -171,6 +197,20 @@ class EntityCard(Card):
         self.status.setWordWrap(True)
         self.layout_.addWidget(self.status)
         self.readback = ""
+        if event.uncertain:
+            # a guess is never shown as fact: the unsure part is marked, and confirmed by ear
+            self.value.setTextFormat(Qt.TextFormat.RichText)
+            self.value.setText(marked_value(self.display_value, event.value, event.uncertain))
+            parts = ", ".join(event.uncertain) if "all" not in event.uncertain else \
+                self.tr("the whole value")
+            self.status.setText("⚠ " + self.tr("unsure of {0}: confirm with the customer")
+                                .format(parts))
+            self.status.setStyleSheet("color: #b06000; font-weight: 600; font-size: 11px;")
+        elif event.source == "readback":
+            self.readback = "confirmed"
+            self.status.setText("✔ " + (self.tr("corrected by the read-back") if event.corrected
+                                        else self.tr("confirmed by read-back")))
+            self.status.setStyleSheet("color: #1e7a46; font-weight: 600; font-size: 11px;")
 
     @property
     def display_value(self) -> str:

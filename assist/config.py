@@ -258,6 +258,9 @@ class AsrConfig(Settings):
     temperatures: tuple[float, ...] = setting((0.0,), low=0.0, high=1.0, min_items=1)
     prompt: str = ""
     hotwords: str = ""
+    # A leg locked to Russian never emits Latin letters, one locked to English no Cyrillic
+    # (Whisper base writes misheard Russian words in Latin letters on telephone audio).
+    script_lock: bool = True
     # Languages "auto" may pick from; restricting them avoids wild guesses on short windows.
     auto_languages: tuple[str, ...] = setting(("ru", "en"), check=whisper_language)
 

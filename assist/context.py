@@ -34,6 +34,12 @@ class CallContext:
                 return self._channels[channel]
         return ChannelState()
 
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """The speaker of each channel, in channel order."""
+        with self._lock:
+            return tuple(state.speaker for state in self._channels)
+
     def channel_of(self, speaker: str) -> int | None:
         with self._lock:
             for index, state in enumerate(self._channels):

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assist.asr.backends import create_recognizer
+from assist.asr.dictation import DictationPolicy
 from assist.asr.options import DecodePolicy, WindowContext
 from assist.asr.recognizer import Recognizer, RecognizerInfo
 from assist.asr.scheduler import (
@@ -34,6 +35,7 @@ from assist.asr.worker import AsrWorker, Outcome
 from assist.audio.source import AudioSource
 from assist.config import EngineConfig, Pace
 from assist.context import CallContext
+from assist.dictation import Expectations
 from assist.endpointer import Endpointer, Window
 from assist.errors import ConfigError
 from assist.events import (
@@ -95,14 +97,16 @@ class Engine:
         detector_factory: Callable[[], VoiceDetector] = SileroDetector,
         rules: RuleSession | None = None,
         policy: DecodePolicy | None = None,
-        context_writers: Sequence[ContextWriter] = (learn_languages,),
+        context_writers: Sequence[ContextWriter] | None = None,
     ) -> None:
         self.config = config
         self._sinks: tuple[EventSink, ...] = (sink,) if sink is not None else ()
         self._recognizer = recognizer
         self._detector_factory = detector_factory
-        self._policy = policy
-        self._context_writers = tuple(context_writers)
+        # by default: dictation (what the operator asked for, digits being said) gets n-best
+        # beam search; every other window the fast path
+        self._policy = policy if policy is not None else DictationPolicy()
+        self._context_writers = tuple(context_writers) if context_writers is not None else ()
         self._stop = threading.Event()
         self._lock = threading.Lock()  # stats and state
         self._call_lock = threading.Lock()  # which pipeline (if any) the controls go to
@@ -244,9 +248,10 @@ class Engine:
         self.stats = CallStats()
         context = CallContext(speakers[: source.channels],
                               self.config.channels.languages[: source.channels])
+        writers = self._context_writers or (learn_languages, Expectations())
         pipeline = CallPipeline(self.config, [*self._sinks, *sinks], context, self._rules,
                                 lambda: self.stats.rtf, charge_queue_wait=pace != "simulated",
-                                writers=self._context_writers)
+                                writers=writers)
         call = _Call(self, source.channels, recognizer, pipeline, pace)
         pipeline.start()
         with self._call_lock:
@@ -429,7 +434,8 @@ class _Call:
             utterance_id=self._utterance_id, speaker=speaker, channel=window.channel,
             text=outcome.verdict.text, start=window.start, end=window.end, final=True,
             language=recognition.language, times=times, window_reason=window.reason,
-            avg_logprob=recognition.avg_logprob, no_speech_prob=recognition.no_speech_prob))
+            avg_logprob=recognition.avg_logprob, no_speech_prob=recognition.no_speech_prob,
+            alternatives=recognition.alternatives))
 
     def _interim(self, recognized: Recognized) -> None:
         """Text of a window whose end is not yet certain, for display only: the final text

@@ -41,6 +41,8 @@ class TranscriptUpdated:
     window_reason: str
     avg_logprob: float | None = None  # confidences are optional: a backend may not give them
     no_speech_prob: float | None = None
+    # other hypotheses of a window decoded n-best (dictation): (text, average log-probability)
+    alternatives: tuple[tuple[str, float], ...] = ()
 
     @property
     def latency(self) -> float:
@@ -108,7 +110,8 @@ class EntityExtracted:
     starting before 0 began in the speaker's previous utterance); `value` is the normalised
     form: E.164 for phones, digits for number words in addresses, `local@domain` for
     e-mails (each kind's finder says). `supersedes` names the
-    entity this one replaces (a correction, or an address completed in the next window).
+    entity this one replaces (a correction, an address completed in the next window, or a
+    card the read-back confirmed or corrected).
     """
 
     entity_id: int
@@ -123,6 +126,12 @@ class EntityExtracted:
     at: float
     corrected: bool = False
     supersedes: int | None = None
+    # parts the recognizer was unsure of ("digit 5", "street", "house", "all"): the card asks
+    # the operator to confirm them instead of presenting a guess as fact
+    uncertain: tuple[str, ...] = ()
+    # which words the value rests on: "heard" (the speaker's own), "readback" (the other
+    # side's read-back confirmed or corrected it)
+    source: str = "heard"
 
 
 @dataclass(frozen=True, slots=True)

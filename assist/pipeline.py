@@ -22,19 +22,21 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assist.config import EngineConfig
 from assist.context import CallContext
+from assist.dictation import Hypotheses, revise_on_readback
 from assist.events import (
     EntityExtracted,
     Event,
     EventSink,
     LevelsMeasured,
+    ReadbackChecked,
     TranscriptUpdated,
     UtteranceProcessed,
 )
-from assist.extract.extractor import CallExtractor
+from assist.extract.extractor import CallExtractor, extract
 from assist.rules.session import RuleSession
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,11 @@ class CallPipeline:
         self._charge_queue_wait = charge_queue_wait
         self._writers = tuple(writers)
         self._extractor = CallExtractor(config.extract)
+        extract_config = config.extract
+        self._hypotheses = Hypotheses(lambda text, language: extract(
+            text, language, extract_config.region_for(language), extract_config.gazetteer,
+            extract_config.gazetteer_min_score))
+        self._entities: dict[int, EntityExtracted] = {}  # every card, by id (read-backs)
         self._queue: queue.Queue[object] = queue.Queue(CAPACITY)
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._dropped_levels = 0
@@ -178,17 +185,18 @@ class CallPipeline:
             self._deliver(item)  # type: ignore[arg-type]
 
     def _process(self, item: _Recognized) -> None:
-        transcript = item.transcript
         begin = time.perf_counter()
         # what follows is charged to the cards' age
-        base = transcript.times.emitted + (begin - item.posted if self._charge_queue_wait
-                                           else 0.0)
+        base = item.transcript.times.emitted + (begin - item.posted if self._charge_queue_wait
+                                                else 0.0)
+        transcript = self._hypotheses.choose(item.transcript)
         self._deliver(transcript)
         self._learn(transcript)
         found: list[Event] = []
         if self._config.extract.enabled and transcript.text:
             try:
-                found = list(self._extractor.process(transcript, transcript.times.emitted))
+                found = self._understood(
+                    self._extractor.process(transcript, transcript.times.emitted))
             except Exception:  # an extractor bug must not cost the transcript
                 log.exception("extraction failed on utterance %d", transcript.utterance_id)
             for event in found:
@@ -206,6 +214,30 @@ class CallPipeline:
         self._deliver(UtteranceProcessed(transcript.utterance_id, transcript.speaker,
                                          extracted, base + time.perf_counter() - begin,
                                          self._rtf()))
+
+    def _understood(self, found: list[EntityExtracted | ReadbackChecked]) -> list[Event]:
+        """Entities with what their hypotheses left uncertain; read-backs that confirm or
+        correct the card they repeat (the corrected card first, then the verdict)."""
+        events: list[Event] = []
+        for event in found:
+            if isinstance(event, EntityExtracted):
+                unsure = self._hypotheses.uncertain(event)
+                if unsure:
+                    event = replace(event, uncertain=unsure)
+                self._entities[event.entity_id] = event
+                events.append(event)
+                continue
+            given = self._entities.get(event.given_entity)
+            if given is None:
+                events.append(event)
+                continue
+            verdict, revised = revise_on_readback(event, given, self._hypotheses,
+                                                  self._extractor.new_id)
+            if revised is not None:
+                self._entities[revised.entity_id] = revised
+                events.append(revised)
+            events.append(verdict)
+        return events
 
     def _learn(self, event: Event) -> None:
         for writer in self._writers:

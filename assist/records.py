@@ -219,11 +219,16 @@ def processed_latency(record: Record, event: UtteranceProcessed) -> Record:
 
 
 def entity_record(event: EntityExtracted) -> Record:
-    return {
+    record: Record = {
         "type": "entity", "kind": event.kind, "value": event.value, "raw": event.raw,
         "speaker": event.speaker, "utterance": event.utterance_id, "id": event.entity_id,
         "supersedes": event.supersedes, "emitted": _ms(event.at),
     }
+    if event.uncertain:  # absent means certain: the format of certain cards is unchanged
+        record["uncertain"] = list(event.uncertain)
+    if event.source != "heard":
+        record["source"] = event.source
+    return record
 
 
 def _entity(record: Mapping[str, Any]) -> EntityExtracted:
@@ -232,7 +237,9 @@ def _entity(record: Mapping[str, Any]) -> EntityExtracted:
     return EntityExtracted(
         fields.integer("id"), fields.text("kind"), fields.text("raw", ""),
         fields.text("value"), fields.text("speaker"), fields.optional_integer("utterance") or 0,
-        (0, 0), at, at, at, supersedes=fields.optional_integer("supersedes"))
+        (0, 0), at, at, at, supersedes=fields.optional_integer("supersedes"),
+        uncertain=fields.texts("uncertain") if "uncertain" in record else (),
+        source=fields.text("source", "heard"))
 
 
 def readback_record(event: ReadbackChecked) -> Record:

@@ -37,6 +37,7 @@ class DecodeOptions:
     prompt: str | None = None  # a one-line prompt the window is decoded after
     hotwords: str | None = None
     suppress_tokens: tuple[int, ...] | None = None  # extra token ids never to emit
+    alternatives: int = 0  # how many more hypotheses to return besides the best (n-best)
     reason: str = ""  # why these options (for logs and the latency record)
 
 

@@ -8,6 +8,7 @@ import ctypes
 import dataclasses
 import logging
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -20,6 +21,9 @@ from assist.errors import ModelLoadError
 from assist.vad import SAMPLE_RATE, Audio
 
 log = logging.getLogger(__name__)
+
+# Letters a leg locked to a language never emits (the other script of the two we serve).
+SCRIPTS = {"ru": re.compile(r"[A-Za-z]"), "en": re.compile(r"[А-Яа-яЁё]")}
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class Recognition:
     compression_ratio: float | None = None
     language_prob: float = 1.0  # below 1 when the language was detected on this window
     token_probs: tuple[float, ...] = ()  # per-token probabilities, when the backend has them
+    # other hypotheses (text, average log-probability), best first, when asked for (n-best)
+    alternatives: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class WhisperRecognizer:
             self._decoder = self._load_decoder(decoder_threads)
         release_freed_memory()
         self._options = self._decoding_options()
+        self._locks: dict[str, tuple[int, ...]] = {}
         log.info("loaded model %s (%s) from %s", config.model, self.resolved.source,
                  self.resolved.location)
 
@@ -211,10 +218,29 @@ class WhisperRecognizer:
         return RecognizerInfo("whisper", self._config.model, self.resolved.source,
                               str(self.resolved.location))
 
-    def _options_for(self, options: DecodeOptions | None) -> Any:
-        """faster-whisper's options with this window's overrides (the fast path: as is)."""
-        if options is None:
+    def _script_lock(self, language: str) -> tuple[int, ...]:
+        """Tokens a leg locked to `language` never emits: Latin letters on a Russian leg,
+        Cyrillic on an English one (`asr.script_lock`). Digits and punctuation stay."""
+        if not self._config.script_lock or not self._multilingual or language not in SCRIPTS:
+            return ()
+        cached = self._locks.get(language)
+        if cached is None:
+            foreign = SCRIPTS[language]
+            tokenizer = self._model.hf_tokenizer
+            end = self._model.hf_tokenizer.token_to_id("<|endoftext|>") or 50257
+            cached = tuple(index for index in range(end)
+                           if foreign.search(tokenizer.decode([index])))
+            self._locks[language] = cached
+        return cached
+
+    def _options_for(self, options: DecodeOptions | None, language: str) -> Any:
+        """faster-whisper's options with this window's overrides and the leg's script lock
+        (the fast path of an unlocked leg: as configured)."""
+        locked = self._script_lock(language)
+        if options is None and not locked:
             return self._options
+        if options is None:
+            options = DecodeOptions(suppress_tokens=())
         changes: dict[str, Any] = {}
         if options.beam_size is not None:
             changes.update(beam_size=options.beam_size, best_of=options.beam_size)
@@ -222,9 +248,10 @@ class WhisperRecognizer:
             changes["initial_prompt"] = options.prompt or None
         if options.hotwords is not None:
             changes["hotwords"] = options.hotwords or None
-        if options.suppress_tokens is not None:
+        if options.suppress_tokens is not None or locked:
             base = list(self._options.suppress_tokens or [])
-            changes["suppress_tokens"] = sorted({*base, *options.suppress_tokens})
+            changes["suppress_tokens"] = sorted({*base, *(options.suppress_tokens or ()),
+                                                 *locked})
         return dataclasses.replace(self._options, **changes) if changes else self._options
 
     def recognize(self, audio: Audio, language: str,
@@ -241,6 +268,7 @@ class WhisperRecognizer:
         content = features.shape[-1] - 1  # as faster-whisper's own segment loop counts
         first = features[:, : min(content, model.feature_extractor.nb_max_frames)]
         encoder_output = model.encode(pad_or_trim(first))
+        locked = language if language != LANGUAGE_AUTO else ""  # the leg's, not this window's
         language_prob = 1.0
         if not self._multilingual:
             language = "en"
@@ -250,8 +278,11 @@ class WhisperRecognizer:
             )
         tokenizer = Tokenizer(model.hf_tokenizer, self._multilingual, task="transcribe",
                               language=language)
-        segments = self._decoder.generate_segments(features, tokenizer,
-                                                   self._options_for(options), False,
+        chosen = self._options_for(options, locked if self._multilingual else "")
+        if options is not None and options.alternatives > 0:
+            return self._n_best(encoder_output, tokenizer, chosen, options, language,
+                                language_prob)
+        segments = self._decoder.generate_segments(features, tokenizer, chosen, False,
                                                    encoder_output)
         parts = list(segments)  # the generator does the decoding: consume it here
         text = " ".join(part.text.strip() for part in parts).strip()
@@ -262,6 +293,39 @@ class WhisperRecognizer:
         no_speech = float(max(p.no_speech_prob for p in parts))
         ratio = get_compression_ratio(text) if text else 0.0
         return Recognition(text, language, avg_logprob, no_speech, float(ratio), language_prob)
+
+    def _n_best(self, encoder_output: Any, tokenizer: Any, chosen: Any,
+                options: DecodeOptions, language: str, language_prob: float) -> Recognition:
+        """One beam search returning several hypotheses, best first (a window is at most
+        one 30 s segment, so one `generate` call decodes it whole)."""
+        from faster_whisper.transcribe import get_compression_ratio
+
+        previous = (tokenizer.encode(" " + chosen.initial_prompt.strip())
+                    if chosen.initial_prompt else [])
+        prompt = self._decoder.get_prompt(tokenizer, previous, without_timestamps=True,
+                                          hotwords=chosen.hotwords)
+        count = 1 + options.alternatives
+        result = self._decoder.model.generate(
+            encoder_output, [prompt], beam_size=max(chosen.beam_size, count),
+            num_hypotheses=count, length_penalty=chosen.length_penalty,
+            max_length=self._decoder.max_length, return_scores=True,
+            return_no_speech_prob=True, suppress_blank=chosen.suppress_blank,
+            suppress_tokens=chosen.suppress_tokens)[0]
+        hypotheses: list[tuple[str, float]] = []
+        for tokens, score in zip(result.sequences_ids, result.scores, strict=True):
+            text = tokenizer.decode([token for token in tokens
+                                     if token < tokenizer.eot]).strip()
+            # faster-whisper's recovery of the average log-probability from the score
+            average = score * len(tokens) ** chosen.length_penalty / (len(tokens) + 1)
+            if text and all(text != seen for seen, _ in hypotheses):
+                hypotheses.append((text, float(average)))
+        if not hypotheses:
+            return Recognition("", language, None, float(result.no_speech_prob), None,
+                               language_prob)
+        text, average = hypotheses[0]
+        return Recognition(text, language, average, float(result.no_speech_prob),
+                           float(get_compression_ratio(text)), language_prob,
+                           alternatives=tuple(hypotheses[1:]))
 
     def warm_up(self) -> None:
         """One short decode so the first real window does not pay for lazy initialisation."""

@@ -1,4 +1,4 @@
-"""python -m assist.bench {latency,soak,pacing,extract,rules,live,gui,report}: figures;
+"""python -m assist.bench {latency,soak,pacing,extract,rules,live,gui,report,calls}: figures;
 the headline figures as one JSON object on the last line."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import argparse
 import logging
 import sys
 
-from assist.bench import extract, gui, latency, live, pacing, report, rules, soak
+from assist.bench import calls, extract, gui, latency, live, pacing, report, rules, soak
 from assist.errors import AssistError
 
 
@@ -22,12 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     live.add_arguments(commands.add_parser("live", help="virtual-device capture vs file mode"))
     gui.add_arguments(commands.add_parser("gui", help="GUI event-loop stall during the demo"))
     report.add_arguments(commands.add_parser("report", help="latency report at scale"))
+    calls.add_arguments(commands.add_parser(
+        "calls", help="dictated phones/addresses in two-leg telephone calls, end to end"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         {"latency": latency.run, "soak": soak.run, "pacing": pacing.run,
-         "extract": extract.run, "rules": rules.run,
-         "live": live.run, "gui": gui.run, "report": report.run}[args.bench](args)
+         "extract": extract.run, "rules": rules.run, "live": live.run, "gui": gui.run,
+         "report": report.run, "calls": calls.run}[args.bench](args)
     except AssistError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 2

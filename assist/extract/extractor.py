@@ -176,6 +176,11 @@ class CallExtractor:
             events.append(check)
         return events
 
+    def new_id(self) -> int:
+        """A fresh entity id (a card a later stage confirms or corrects gets one)."""
+        self._next_id += 1
+        return self._next_id
+
     def _readback(
         self, utterance: TranscriptUpdated, found: Found, repeated_id: int, at: float
     ) -> ReadbackChecked | None:

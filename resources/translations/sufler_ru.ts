@@ -4,32 +4,48 @@
 <context>
     <name>EntityCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="153"/>
+        <location filename="../../app/widgets.py" line="179"/>
         <source>customer</source>
         <translation>клиент</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="153"/>
+        <location filename="../../app/widgets.py" line="179"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="156"/>
+        <location filename="../../app/widgets.py" line="182"/>
         <source>Copy</source>
         <translation>Копировать</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="168"/>
+        <location filename="../../app/widgets.py" line="194"/>
         <source>not read back yet</source>
         <translation>ещё не повторён</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="185"/>
+        <location filename="../../app/widgets.py" line="205"/>
+        <source>the whole value</source>
+        <translation>всё значение</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="206"/>
+        <source>unsure of {0}: confirm with the customer</source>
+        <translation>не уверен: {0} — уточните у клиента</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="211"/>
+        <source>corrected by the read-back</source>
+        <translation>исправлено по повтору оператора</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="212"/>
+        <location filename="../../app/widgets.py" line="225"/>
         <source>confirmed by read-back</source>
         <translation>подтверждён повтором</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="190"/>
+        <location filename="../../app/widgets.py" line="230"/>
         <source>read-back differs: {0}</source>
         <translation>повтор расходится: {0}</translation>
     </message>
@@ -37,27 +53,27 @@
 <context>
     <name>HintCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="209"/>
+        <location filename="../../app/widgets.py" line="249"/>
         <source>Copy the text</source>
         <translation>Копировать текст</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="210"/>
+        <location filename="../../app/widgets.py" line="250"/>
         <source>Helpful</source>
         <translation>Полезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="211"/>
+        <location filename="../../app/widgets.py" line="251"/>
         <source>Not helpful</source>
         <translation>Бесполезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="212"/>
+        <location filename="../../app/widgets.py" line="252"/>
         <source>Not this call: mute this hint until the call ends</source>
         <translation>Не в этом звонке: скрыть эту подсказку до конца звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="214"/>
+        <location filename="../../app/widgets.py" line="254"/>
         <source>Dismiss</source>
         <translation>Закрыть</translation>
     </message>
@@ -734,12 +750,12 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../app/widgets.py" line="75"/>
+        <location filename="../../app/widgets.py" line="77"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="75"/>
+        <location filename="../../app/widgets.py" line="77"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>

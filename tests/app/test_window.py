@@ -116,6 +116,23 @@ def test_an_email_card_shows_its_kind_copies_and_flags_a_wrong_read_back(
     assert entity.readback == "mismatch" and "local part" in entity.status.text()
 
 
+def test_an_unsure_card_marks_its_digits_and_the_read_back_replaces_it(
+        qtbot: QtBot, window: MainWindow) -> None:
+    unsure = EntityExtracted(1, "phone", "415 555 0182", "+14155550182", "customer", 2,
+                             (0, 12), 3.0, 6.0, 6.4, uncertain=("digit 10",))
+    deliver(qtbot, window.bridge, unsure)
+    card = window.entity_cards[1]
+    assert 'underline;">8</span>' in card.value.text()  # the unsure digit, and only it
+    assert card.value.text().count("<span") == 1
+    assert "digit 10" in card.status.text() and "confirm" in card.status.text()
+    deliver(qtbot, window.bridge, EntityExtracted(
+        5, "phone", "415 555 0182", "+14155550132", "customer", 2, (0, 12), 3.0, 6.0, 9.0,
+        True, 1, source="readback"))
+    assert list(window.entity_cards) == [5]
+    fixed = window.entity_cards[5]
+    assert fixed.value.text() == "+1 415-555-0132" and "read-back" in fixed.status.text()
+
+
 def test_hint_cards_feedback_dismiss_and_retire(qtbot: QtBot, window: MainWindow,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[tuple[int, str]] = []

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assist import ArraySource, CallRecorder, Engine, EngineConfig, replace_config, run_call
-from assist.asr.options import ChannelState, DecodeOptions
+from assist.asr.options import ChannelState, DecodeOptions, FastPath
 from assist.cli import JsonLinesWriter
 from assist.context import CallContext
 from assist.events import (
@@ -84,10 +84,10 @@ def test_the_recognizer_decodes_a_window_with_what_the_context_says(pace: str) -
     assert any(isinstance(e, EntityExtracted) and e.value == "+14155550132" for e in events)
 
 
-def test_without_a_policy_every_window_takes_the_fast_path() -> None:
+def test_with_the_fast_path_policy_every_window_takes_the_fast_path() -> None:
     fake = recognizer()
     engine = Engine(replace_config(EngineConfig(), pace="simulated"), lambda event: None,
-                    recognizer=fake, detector_factory=EnergyDetector)
+                    recognizer=fake, detector_factory=EnergyDetector, policy=FastPath())
     engine.transcribe(ArraySource(dictation_call()))
     assert fake.options and all(options is None for options in fake.options)
 

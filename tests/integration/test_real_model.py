@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -137,6 +138,20 @@ def test_per_window_decode_options_reach_the_decoder(shared_audio: Path,
                                                            prompt="Ask not what your country"))
     assert word_errors(reference(shared_audio, "en_jfk.16k.wav"), beam.text).wer < 0.2
     assert recognizer.recognize(audio, "en").text == plain.text  # the next window: fast path
+
+
+def test_a_leg_locked_to_russian_never_emits_latin_letters(shared_audio: Path,
+                                                          base_model: str) -> None:
+    audio = FileSource(shared_audio / "ru_golos_crowd_sample.wav").arrays[0]
+    recognizer = WhisperRecognizer(AsrConfig(model=base_model, cpu_threads=2))
+    locked = recognizer.recognize(audio, "ru")
+    assert locked.text and not re.search(r"[A-Za-z]", locked.text)
+    unlocked = WhisperRecognizer(AsrConfig(model=base_model, cpu_threads=2,
+                                           script_lock=False))
+    suppressed = recognizer._script_lock("ru")  # the lock is the set of Latin-letter tokens
+    assert len(suppressed) > 10_000 and not unlocked._script_lock("ru")
+    english = recognizer.recognize(FileSource(shared_audio / "en_jfk.16k.wav").arrays[0], "en")
+    assert not re.search(r"[А-Яа-яЁё]", english.text)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,208 @@
+"""Dictation in a call: what the operator asked for, which hypothesis to believe, what is
+uncertain, and the operator's read-back as the fix.
+
+The call pipeline uses these on its own thread:
+- `Expectations` writes the call context: the operator asking for a phone, an address or an
+  e-mail makes the customer's channel expect one; a customer window full of digits marks the
+  channel as dictating (the recognizer then decodes it with n-best beam search: see
+  `assist.asr.dictation`); the entity arriving, or time passing, ends it.
+- `Hypotheses` remembers each utterance's hypotheses, chooses among them (the first whose
+  entity validates, read together with the speaker's previous utterance), and marks an
+  entity's parts uncertain where close hypotheses disagree, or all of it when its window
+  was heard with low confidence.
+- `revise_on_readback` lets the operator's read-back, heard on the clean headset leg,
+  confirm a card or correct its uncertain parts, but only to a value the customer's own
+  hypotheses support: a read-back that is simply wrong stays a mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from assist.context import CallContext
+from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
+from assist.extract.numbers import spoken_to_digits
+from assist.extract.registry import Found, finder
+
+Extract = Callable[[str, str], list[Found]]  # (text, language) -> entities
+
+ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("email", re.compile(r"e-?mail|электронн\w*\s+почт|имейл|емейл|\bмейл|эл\.\s*почт", re.I)),
+    ("address", re.compile(
+        r"address|ship\w*\s+(?:it|to)|deliver|mail\s+it|postcode|zip\s+code|адрес|куда\s+"
+        r"(?:доставить|привезти|отправить)|проживаете|живете|живёте", re.I)),
+    ("phone", re.compile(
+        r"phone|number|reach\s+you|call\s+you|телефон|номер|перезвонить|позвонить|"
+        r"связаться", re.I)),
+)
+DIGITS = re.compile(r"\d")
+DICTATING_DIGITS = 4  # a window with this many digits (or number words) is dictation
+EXPECT_S = 30.0  # an unanswered ask lapses after this long
+LOW_CONFIDENCE = -0.6  # a window heard below this average log-probability is unsure whole
+CLOSE = 0.25  # hypotheses within this of the best's average log-probability are rivals
+PARTS = re.compile(r"^([^:]+?):")
+
+
+def digit_count(text: str) -> int:
+    """Digits in a text once number words are read as digits."""
+    return len(DIGITS.findall(spoken_to_digits(text)))
+
+
+def asked_for(text: str) -> str | None:
+    """The entity kind an operator's utterance asks for, if any."""
+    for kind, cue in ASKS:
+        if cue.search(text):
+            return kind
+    return None
+
+
+class Expectations:
+    """A context writer: asks, dictation and their end (one per call; pipeline thread)."""
+
+    def __init__(self, asker: str = "operator", expect_s: float = EXPECT_S) -> None:
+        self._asker = asker
+        self._expect_s = expect_s
+        self._since: dict[int, float] = {}  # channel -> when its expectation was set
+
+    def __call__(self, context: CallContext, event: Event) -> None:
+        if isinstance(event, TranscriptUpdated) and event.final:
+            if event.speaker == self._asker:
+                self._asked(context, event)
+            else:
+                self._heard(context, event)
+        elif isinstance(event, EntityExtracted) and event.speaker != self._asker:
+            channel = context.channel_of(event.speaker)
+            if channel is not None and context.state(channel).expecting == event.kind:
+                context.expect(channel, None)
+                context.set_dictating(channel, False)
+
+    def _asked(self, context: CallContext, event: TranscriptUpdated) -> None:
+        if digit_count(event.text) >= DICTATING_DIGITS:
+            return  # a read-back, not a question
+        kind = asked_for(event.text)
+        if kind is None:
+            return
+        for channel, speaker in enumerate(context.speakers):
+            if speaker != self._asker:
+                context.expect(channel, kind)
+                self._since[channel] = event.end
+
+    def _heard(self, context: CallContext, event: TranscriptUpdated) -> None:
+        channel = event.channel
+        since = self._since.get(channel)
+        if since is not None and event.start - since > self._expect_s:
+            context.expect(channel, None)
+            del self._since[channel]
+        context.set_dictating(channel, digit_count(event.text) >= DICTATING_DIGITS)
+
+
+@dataclass(frozen=True)
+class _Heard:
+    text: str
+    language: str
+    avg_logprob: float | None
+    rivals: tuple[str, ...]  # close hypotheses other than the chosen text
+
+
+class Hypotheses:
+    """Each utterance's hypotheses: the choice among them, and the parts they disagree on."""
+
+    def __init__(self, extract: Extract) -> None:
+        self._extract = extract
+        self._heard: dict[int, _Heard] = {}
+        self._last: dict[str, str] = {}  # speaker -> their previous utterance's text
+
+    def choose(self, event: TranscriptUpdated) -> TranscriptUpdated:
+        """The hypothesis to believe: the best, unless it holds no entity and a close rival
+        does (read with the speaker's previous utterance, which a dictation may continue)."""
+        previous = self._last.get(event.speaker, "")
+        chosen = event
+        if event.alternatives:
+            options = [(event.text, event.avg_logprob or 0.0), *event.alternatives]
+            best = options[0][1]
+            rivals = [(text, score) for text, score in options if best - score <= CLOSE]
+            if not self._holds(previous, event.text, event.language):
+                for text, score in rivals[1:]:
+                    if self._holds(previous, text, event.language):
+                        chosen = replace(event, text=text, avg_logprob=score)
+                        break
+        rivals_text = tuple(text for text, score in
+                            [(event.text, event.avg_logprob or 0.0), *event.alternatives]
+                            if text != chosen.text
+                            and (event.avg_logprob or 0.0) - score <= CLOSE)
+        self._heard[chosen.utterance_id] = _Heard(chosen.text, chosen.language,
+                                                  chosen.avg_logprob, rivals_text)
+        self._last[event.speaker] = chosen.text
+        return chosen
+
+    def _holds(self, previous: str, text: str, language: str) -> bool:
+        joined = f"{previous} {text}".strip()
+        start = len(joined) - len(text)
+        return any(item.end > start for item in self._extract(joined, language))
+
+    def uncertain(self, entity: EntityExtracted) -> tuple[str, ...]:
+        """The parts of `entity` its utterance's rivals disagree on; "all" when the window
+        was heard with low confidence (or a rival heard another entity there)."""
+        heard = self._heard.get(entity.utterance_id)
+        if heard is None:
+            return ()
+        parts: list[str] = []
+        if heard.avg_logprob is not None and heard.avg_logprob < LOW_CONFIDENCE:
+            parts.append("all")
+        kind = finder(entity.kind)
+        for rival in heard.rivals:
+            values = [item.value for item in self._extract(rival, heard.language)
+                      if item.kind == entity.kind]
+            verdicts = [kind.compare(entity.value, value) for value in values]
+            same = [verdict for verdict in verdicts if verdict is not None]
+            if values and not same:
+                parts.append("all")
+            for matched, differences in same[:1]:
+                if not matched:
+                    parts += [_part(difference) for difference in differences]
+        return tuple(dict.fromkeys(parts))
+
+    def supports(self, entity: EntityExtracted, value: str) -> bool:
+        """Whether one of the hypotheses of the entity's utterance heard `value`."""
+        heard = self._heard.get(entity.utterance_id)
+        if heard is None:
+            return False
+        return any(item.kind == entity.kind and item.value == value
+                   for rival in heard.rivals
+                   for item in self._extract(rival, heard.language))
+
+
+def _part(difference: str) -> str:
+    """"digit 5: 3 given, 8 repeated" → "digit 5"; a length difference → "all"."""
+    match = PARTS.match(difference)
+    return match.group(1).strip() if match else "all"
+
+
+def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
+                       hypotheses: Hypotheses, new_id: Callable[[], int],
+                       ) -> tuple[ReadbackChecked, EntityExtracted | None]:
+    """The read-back's verdict, and the card it confirms or corrects (None: unchanged).
+
+    A read-back that matches confirms an uncertain card. One that differs only in parts the
+    card was unsure of, with a value the customer's own hypotheses also heard, corrects it:
+    the clean leg is trusted there. Any other difference stays a mismatch for the operator
+    to resolve with the customer."""
+    if check.matched:
+        if not given.uncertain:
+            return check, None
+        return check, replace(given, entity_id=new_id(), uncertain=(), source="readback",
+                              supersedes=given.entity_id, at=check.at, corrected=False)
+    differing = {_part(difference) for difference in check.differences}
+    unsure = set(given.uncertain)
+    if not ("all" in unsure or differing <= unsure):
+        return check, None
+    if not hypotheses.supports(given, check.repeated):
+        return check, None
+    revised = replace(given, entity_id=new_id(), value=check.repeated, uncertain=(),
+                      source="readback", supersedes=given.entity_id, at=check.at,
+                      corrected=True)
+    confirmed = replace(check, matched=True, differences=(), given=check.repeated,
+                        given_entity=revised.entity_id)
+    return confirmed, revised

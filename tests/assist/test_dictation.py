@@ -1,0 +1,142 @@
+"""Dictation: the expectation state, the choice among hypotheses, uncertainty, and the
+read-back as the fix (issue 16), without the model."""
+
+from __future__ import annotations
+
+from assist.asr.dictation import DictationPolicy
+from assist.asr.options import ChannelState
+from assist.context import CallContext
+from assist.dictation import Expectations, Hypotheses, asked_for, revise_on_readback
+from assist.events import EntityExtracted, ReadbackChecked, StageTimes, TranscriptUpdated
+from assist.extract.extractor import extract
+
+ENGLISH = "en"
+
+
+def said(speaker: str, text: str, start: float, utterance: int = 1,
+         alternatives: tuple[tuple[str, float], ...] = (), logprob: float = -0.2,
+         language: str = ENGLISH) -> TranscriptUpdated:
+    channel = 0 if speaker == "operator" else 1
+    end = start + 2.0
+    return TranscriptUpdated(utterance, speaker, channel, text, start, end, True, language,
+                             StageTimes(end, end, end, end, end), "silence", logprob, 0.01,
+                             alternatives)
+
+
+def entity(kind: str, value: str, utterance: int = 1, entity_id: int = 1,
+           uncertain: tuple[str, ...] = ()) -> EntityExtracted:
+    return EntityExtracted(entity_id, kind, value, value, "customer", utterance, (0, 10), 1.0,
+                           3.0, 3.2, uncertain=uncertain)
+
+
+def hypotheses() -> Hypotheses:
+    return Hypotheses(lambda text, language: extract(text, language))
+
+
+def test_the_operator_asking_makes_the_customer_expect_that_kind() -> None:
+    assert asked_for("Could you give me a phone number where we can reach you?") == "phone"
+    assert asked_for("И продиктуйте, пожалуйста, адрес доставки.") == "address"
+    assert asked_for("What's your e-mail?") == "email"
+    assert asked_for("Как вас зовут?") is None
+    context = CallContext(("operator", "customer"))
+    writer = Expectations()
+    writer(context, said("operator", "What is your phone number?", 1.0))
+    assert context.state(1).expecting == "phone" and context.state(0).expecting is None
+    writer(context, said("customer", "Eight nine one five, three oh six,", 4.0))
+    assert context.state(1).dictating  # digits being said: the next window continues it
+    writer(context, entity("phone", "+19153064407"))
+    assert context.state(1).expecting is None and not context.state(1).dictating
+
+
+def test_a_read_back_is_no_question_and_an_old_ask_lapses() -> None:
+    context = CallContext(("operator", "customer"))
+    writer = Expectations(expect_s=30.0)
+    writer(context, said("operator", "So the number is 415 555 0132?", 1.0))
+    assert context.state(1).expecting is None
+    writer(context, said("operator", "And your address?", 2.0))
+    assert context.state(1).expecting == "address"
+    writer(context, said("customer", "Hold on, let me check.", 40.0))
+    assert context.state(1).expecting is None
+
+
+def test_the_policy_decodes_only_dictation_with_n_best_beam_search() -> None:
+    policy = DictationPolicy(beam_size=5, alternatives=4)
+    assert policy.choose(ChannelState()) is None
+    options = policy.choose(ChannelState(expecting="phone"))
+    assert options is not None and options.beam_size == 5 and options.alternatives == 4
+    assert policy.choose(ChannelState(dictating=True)) is not None
+
+
+def test_the_first_hypothesis_whose_number_validates_is_chosen() -> None:
+    chooser = hypotheses()
+    heard = said("customer", "8, 8, 8, 1, 5, 3, 0, 6, 44, 0, 7.", 1.0, language="ru",
+                 alternatives=(("8, 9, 1, 5, 3, 0, 6, 44, 0, 7.", -0.25),), logprob=-0.22)
+    chosen = chooser.choose(heard)
+    assert chosen.text == "8, 9, 1, 5, 3, 0, 6, 44, 0, 7."
+    # a far worse rival is not believed
+    far = said("customer", "8, 8, 8, 1, 5, 3, 0, 6, 44, 0, 7.", 1.0, 2, language="ru",
+               alternatives=(("8, 9, 1, 5, 3, 0, 6, 44, 0, 7.", -1.5),), logprob=-0.22)
+    assert chosen.text != chooser.choose(far).text
+
+
+def test_a_number_split_over_two_windows_validates_with_the_previous_one() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "Four one five,", 1.0, 1))
+    second = said("customer", "5 5 5 0 1 3 2 2 2.", 4.0, 2,
+                  alternatives=(("5 5 5 0 1 3 2.", -0.3),), logprob=-0.25)
+    assert chooser.choose(second).text == "5 5 5 0 1 3 2."
+
+
+def test_digits_the_rivals_disagree_on_are_uncertain() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "415 555 0132.", 1.0, 7,
+                        alternatives=(("415 555 0182.", -0.3), ("415-555-0132", -0.31)),
+                        logprob=-0.25))
+    assert chooser.uncertain(entity("phone", "+14155550132", utterance=7)) == ("digit 10",)
+    chooser.choose(said("customer", "415 555 0132.", 1.0, 8, logprob=-1.1))
+    assert chooser.uncertain(entity("phone", "+14155550132", utterance=8)) == ("all",)
+    chooser.choose(said("customer", "415 555 0132.", 1.0, 9,
+                        alternatives=(("415-555-0132.", -0.3),), logprob=-0.25))
+    assert chooser.uncertain(entity("phone", "+14155550132", utterance=9)) == ()
+
+
+def check(given: str, repeated: str, matched: bool, differences: tuple[str, ...]
+          ) -> ReadbackChecked:
+    return ReadbackChecked("phone", matched, differences, given, "customer", 1, repeated,
+                           "operator", 2, 9.0)
+
+
+def test_a_read_back_corrects_an_uncertain_digit_the_customer_also_may_have_said() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "415 555 0182.", 1.0, 1,
+                        alternatives=(("415 555 0132.", -0.3),), logprob=-0.25))
+    card = entity("phone", "+14155550182", uncertain=("digit 10",))
+    verdict, revised = revise_on_readback(
+        check("+14155550182", "+14155550132", False, ("digit 10: 8 given, 3 repeated",)),
+        card, chooser, lambda: 5)
+    assert revised is not None and revised.value == "+14155550132"
+    assert revised.source == "readback" and revised.supersedes == 1 and not revised.uncertain
+    assert verdict.matched and verdict.given_entity == 5
+
+
+def test_a_wrong_read_back_of_a_certain_or_unsupported_digit_stays_a_mismatch() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "415 555 0132.", 1.0, 1,
+                        alternatives=(("415 555 0182.", -0.3),), logprob=-0.25))
+    wrong = check("+14155550132", "+14155550139", False, ("digit 11: 2 given, 9 repeated",))
+    certain = entity("phone", "+14155550132", uncertain=("digit 10",))
+    assert revise_on_readback(wrong, certain, chooser, lambda: 5) == (wrong, None)
+    other = check("+14155550132", "+14155550172", False, ("digit 10: 3 given, 7 repeated",))
+    # digit 10 was uncertain, but no hypothesis heard a 7 there
+    assert revise_on_readback(other, certain, chooser, lambda: 5) == (other, None)
+
+
+def test_a_matching_read_back_confirms_an_uncertain_card() -> None:
+    chooser = hypotheses()
+    card = entity("phone", "+14155550132", uncertain=("all",))
+    same = check("+14155550132", "+14155550132", True, ())
+    verdict, revised = revise_on_readback(same, card, chooser, lambda: 6)
+    assert verdict is same and revised is not None
+    assert revised.value == card.value and revised.uncertain == () and revised.supersedes == 1
+    sure = entity("phone", "+14155550132")
+    assert revise_on_readback(same, sure, chooser, lambda: 6) == (same, None)
