@@ -14,6 +14,20 @@ __version__ = "0.1.0"  # before the imports: modules below read it
 # Set OMP_WAIT_POLICY before starting Python to choose otherwise.
 _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+# Nothing leaves this PC: the libraries that would phone home are told not to, before they
+# load. ONNX Runtime (Silero VAD) otherwise starts its telemetry on every session, keeps a
+# device id under ~/.cache/Microsoft and looks up mobile.events.data.microsoft.com; the
+# Hugging Face hub client (faster-whisper's model download) sends telemetry and would go
+# online for any model lookup. Hub downloads stay possible only where the config allows
+# them for a hub model name (asr.allow_download; assist.asr.models lifts offline mode for
+# that one download). CTranslate2 and PyAV (FFmpeg) have no telemetry; FFmpeg is kept to
+# local files (assist.audio.source). tests/integration/test_no_network.py checks it all
+# with a syscall trace.
+_os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+_os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+_os.environ.setdefault("HF_HUB_OFFLINE", "1")
+_os.environ.setdefault("DO_NOT_TRACK", "1")
+
 from assist.audio import ArraySource, AudioSource, FileSource
 from assist.audio.devices import InputDevice, list_devices
 from assist.audio.live import Leg, LiveSource

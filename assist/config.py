@@ -246,6 +246,9 @@ class AsrConfig(Settings):
 
     backend: str = "whisper"  # a registered recognizer backend (assist.asr.backends)
     model: str = "base"
+    # A hub model name (small, medium, ...) not in the local hub cache is downloaded only when
+    # this is true; nothing else in Sufler goes online.
+    allow_download: bool = False
     device: str = "cpu"
     compute_type: str = "int8"
     # encoder threads; 0 = all cores, at most 4; more than this machine's CPUs: its CPUs

@@ -1,7 +1,13 @@
-"""Find a Whisper model: explicit path, then an installed model package, then the hub."""
+"""Find a Whisper model: explicit path, then an installed model package, then the hub.
+
+Nothing is downloaded unless asked: a hub name is looked up in the local Hugging Face
+cache only, and fetched from the hub only when the config allows it
+(`asr.allow_download`); `assist` keeps the hub client offline otherwise.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -9,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -199,8 +206,23 @@ def assemble_package(package: ModelPackage, root: Path | None = None) -> Path:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def resolve_model(spec: str, allow_download: bool = True) -> ResolvedModel:
-    """Resolve `spec`: explicit path, then installed model package, then hub name."""
+@contextlib.contextmanager
+def _hub_online() -> Iterator[None]:
+    """The hub client online for one download the config allowed (`assist` sets
+    HF_HUB_OFFLINE=1 before it loads; the client reads it into a constant then)."""
+    from huggingface_hub import constants
+
+    before = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = False
+    try:
+        yield
+    finally:
+        constants.HF_HUB_OFFLINE = before
+
+
+def resolve_model(spec: str, allow_download: bool = False) -> ResolvedModel:
+    """Resolve `spec`: explicit path, then installed model package, then a hub name from
+    the local hub cache; a hub name is downloaded only with `allow_download`."""
     spec = spec.strip()
     if not spec:
         raise ModelLoadError("no model given: use a name such as 'base' or a model folder path")
@@ -217,18 +239,27 @@ def resolve_model(spec: str, allow_download: bool = True) -> ResolvedModel:
         raise ModelLoadError(f"unknown model {spec!r}: use a model folder path or one of {known}")
     try:
         from faster_whisper.utils import download_model
-
-        try:
-            location = download_model(spec, local_files_only=True)
-        except Exception:
-            if not allow_download:
-                raise
-            location = download_model(spec)
+    except ImportError as exc:
+        raise ModelLoadError(f"model {spec!r}: faster-whisper is not installed ({exc})") from exc
+    try:
+        location = download_model(spec, local_files_only=True)
     except Exception as exc:
-        if package is not None:
-            hint = f"install it with: {INSTALL_HINT}"
-        else:
-            hint = "download it on a machine with internet access and pass --model PATH"
-        reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise ModelLoadError(f"model {spec!r} is not installed: {hint} (hub: {reason})") from exc
+        if not allow_download:
+            if package is not None:
+                hint = f"install it with: {INSTALL_HINT}"
+            else:
+                hint = ("pass --model PATH to a model folder, or set asr.allow_download = true "
+                        "to fetch it from the Hugging Face hub")
+            raise ModelLoadError(f"model {spec!r} is not installed: {hint} (nothing is "
+                                 "downloaded unless the config allows it)") from exc
+        try:
+            with _hub_online():
+                log.warning("downloading model %s from the Hugging Face hub "
+                            "(asr.allow_download)", spec)
+                location = download_model(spec)
+        except Exception as download_error:
+            reason = str(download_error).splitlines()[0][:160] if str(download_error) \
+                else type(download_error).__name__
+            raise ModelLoadError(f"model {spec!r}: download from the hub failed: "
+                                 f"{reason}") from download_error
     return ResolvedModel(spec, str(location), "hub", None)

