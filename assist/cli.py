@@ -1,17 +1,25 @@
 """The `sufler` command line: transcribe, extract, devices, rules and reports (the desktop
-panel is `app`, which hands these subcommands here)."""
+panel is `app`, which hands these subcommands here).
+
+Exit status: 0 done; 2 bad input, config or option (one line on stderr, never a
+traceback); 130 interrupted (Ctrl+C; a line on stderr says where it stopped, and what was
+said before is written); 141 the reader of the output went away (`| head`: the run stops
+quietly); 1 anything else (one line; `-v` adds the traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import json
 import logging
 import os
 import sys
 import threading
+import traceback
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,7 +35,7 @@ from assist.config import (
     load_config,
     replace_config,
 )
-from assist.engine import run_call
+from assist.engine import Engine, run_call
 from assist.errors import AssistError
 from assist.events import (
     BacklogReported,
@@ -54,6 +62,8 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program Ctrl+C stopped
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, as for a program whose reader went away
 
 
 class UsageError(AssistError):
@@ -65,23 +75,46 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-class JsonLinesWriter:
-    """Writes final utterances as JSON Lines, flushed line by line, from any thread."""
+class OutputClosed(Exception):
+    """The reader of our standard output went away (`sufler ... | head`)."""
 
-    def __init__(self, stream: IO[str]) -> None:
+
+def _closed_output(exc: OSError) -> bool:
+    return isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.EINVAL)
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    """One record as a JSON line: UTF-8 as it is, or with escapes where it holds what
+    UTF-8 cannot carry (a lone surrogate from undecodable input)."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line + "\n"
+
+
+class JsonLinesWriter:
+    """Writes final utterances as JSON Lines, flushed line by line, from any thread. When
+    the reader goes away (a closed pipe) it stops writing and calls `on_closed` once."""
+
+    def __init__(self, stream: IO[str], on_closed: Callable[[], None] | None = None) -> None:
         self._stream = stream
         self._lock = threading.Lock()
+        self._on_closed = on_closed
         self.count = 0
+        self.closed = False
+        self.last_end = 0.0  # end of the last utterance written, seconds into the audio
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, TranscriptUpdated) and not event.final:
             return  # interim text is for the screen; the final replaces it
         record = to_record(event)
         if record is not None:
-            self._write(record)
-            if isinstance(event, TranscriptUpdated):
+            if self._write(record) and isinstance(event, TranscriptUpdated):
                 with self._lock:
                     self.count += 1
+                    self.last_end = max(self.last_end, event.end)
         elif isinstance(event, RulesLoaded) and event.problems:
             log.warning("rules: %s", "; ".join(event.problems))
         elif isinstance(event, EngineError):
@@ -93,11 +126,22 @@ class JsonLinesWriter:
             log.info("suppressed %s %.2f-%.2f: %s", event.speaker, event.start, event.end,
                      event.reason)
 
-    def _write(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False)
+    def _write(self, record: dict[str, Any]) -> bool:
+        line = _json_line(record)
         with self._lock:
-            self._stream.write(line + "\n")
-            self._stream.flush()
+            if self.closed:
+                return False
+            try:
+                self._stream.write(line)
+                self._stream.flush()
+                return True
+            except OSError as exc:
+                if not _closed_output(exc):
+                    raise
+                self.closed = True
+        if self._on_closed is not None:
+            self._on_closed()
+        return False
 
 
 def _speakers(value: str) -> tuple[str, ...]:
@@ -135,13 +179,17 @@ def _build_parser() -> argparse.ArgumentParser:
                             help="auto, ru, en, ... for every speaker (default: config)")
     transcribe.add_argument("--speakers", default=None,
                             help="speaker names by channel, e.g. operator,customer (left,right)")
+    transcribe.add_argument("--channels", default=None, metavar="L[,R]",
+                            help="the file's channels that are the legs, in speaker order "
+                                 "(e.g. 0,1; needed for more than 2 channels)")
     transcribe.add_argument("--pace", choices=PACES, default="fast")
     transcribe.add_argument("--config", help="engine config TOML (default: resources/config.toml)")
     transcribe.add_argument("--out", help="write JSON Lines here instead of stdout")
     transcribe.add_argument("--latency-log", metavar="DIR",
                             help="append latency records (no text) to DIR/DATE_OPERATOR.jsonl")
     transcribe.add_argument("--operator-id", default=None,
-                            help="operator name in the latency log (default: $USER)")
+                            help="operator name in the latency log, as given in any script "
+                                 "(default: $USER)")
     transcribe.add_argument("--rules", nargs="+", metavar="FILE",
                             help="rule files (default: config rules.files)")
     transcribe.add_argument("--no-rules", action="store_true", help="no suggestion rules")
@@ -241,8 +289,51 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _channel_map(value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        channels = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        raise UsageError(f"--channels: expected channel numbers such as 0,1, got {value!r}"
+                         ) from None
+    if not 1 <= len(channels) <= 2 or any(channel < 0 for channel in channels):
+        raise UsageError(f"--channels: expected one or two channel numbers (0, 1, ...), got "
+                         f"{value!r}")
+    return channels
+
+
+def _operator_id(args: argparse.Namespace) -> str:
+    """The operator id as given (any script), else the login name."""
+    operator = args.operator_id if args.operator_id is not None else (
+        os.environ.get("USER") or "operator")
+    try:
+        operator.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("--operator-id: not valid UTF-8 text") from None
+    if not operator.strip() or not operator.isprintable():
+        raise UsageError(f"--operator-id: expected a printable name, got {operator!r}")
+    return operator
+
+
+def _check_languages(config: EngineConfig, engine: Engine) -> None:
+    """A language the model cannot transcribe is an option error, before any audio."""
+    recognizer = engine.recognizer
+    if recognizer.multilingual:
+        return
+    foreign = sorted({language for language in config.channels.languages
+                      if language not in (LANGUAGE_AUTO, "en")})
+    if foreign:
+        raise UsageError(f"--language {','.join(foreign)}: model {config.asr.model!r} is "
+                         "English-only; use a multilingual model such as base")
+
+
 def cmd_transcribe(args: argparse.Namespace) -> int:
+    channel_map = _channel_map(getattr(args, "channels", None))
     if args.live:
+        if channel_map is not None:
+            raise UsageError("--channels: for files; live legs take --operator-channel and "
+                             "--customer-channel")
         source: FileSource | LiveSource = _live_source(args)
         if not args.speakers:
             names = (["operator"] if args.operator_device else []) + (
@@ -252,13 +343,14 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
     elif not args.audio:
         raise UsageError("transcribe: give an audio file, or --live with devices")
     else:
-        source = FileSource(args.audio)
+        source = FileSource(args.audio, channel_map=channel_map)
     config = _engine_config(args)
     if source.channels > len(config.channels.speakers):
         raise UsageError(
             f"--speakers: the audio has {source.channels} channels; name "
             f"{source.channels} speakers"
         )
+    operator = _operator_id(args) if getattr(args, "latency_log", None) else ""
     out: IO[str]
     if args.out:
         try:
@@ -267,24 +359,32 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             raise UsageError(f"--out: cannot write {args.out}: {exc.strerror}") from exc
     else:
         out = sys.stdout
+    engine = Engine(config)
+    writer = JsonLinesWriter(out, on_closed=engine.stop)
     try:
-        sinks: list[EventSink] = [JsonLinesWriter(out)]
+        _check_languages(config, engine)
+        sinks: list[EventSink] = [writer]
         latency = None
-        if getattr(args, "latency_log", None):
-            operator = args.operator_id or os.environ.get("USER") or "operator"
+        if operator:
             latency = LatencyLog(args.latency_log, operator, uuid.uuid4().hex[:12],
-                                 config.asr.model)
+                                 config.asr.model, mask_pii=config.storage.mask_pii)
             sinks.append(latency)
         try:
-            stats = run_call(config, source, sinks)
-        except KeyboardInterrupt:  # Ctrl+C ends a live call; what was said is written
-            return EXIT_OK
+            stats = run_call(config, source, sinks, engine)
+        except KeyboardInterrupt:  # what was said is written; say where it stopped
+            at = source.position if isinstance(source, FileSource) else writer.last_end
+            where = args.audio or "the live call"
+            print(f"sufler: interrupted at {at:.1f} s of {where}; {writer.count} utterances "
+                  "written", file=sys.stderr)
+            return EXIT_INTERRUPTED
         finally:
             if latency is not None:
                 latency.close()
     finally:
         if out is not sys.stdout:
             out.close()
+    if writer.closed:
+        raise OutputClosed
     log.info("%d utterances from %.1f s of audio, rtf %.2f", stats.utterances, stats.audio_s,
              stats.rtf)
     if isinstance(source, LiveSource) and (source.overflows or source.gaps):
@@ -300,6 +400,8 @@ def extract_line(line: str, default_language: str | None, config: ExtractConfig)
         item = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"not JSON: {exc.msg} at column {exc.colno}"}
+    except RecursionError:
+        return {"id": None, "error": "not JSON this program reads: nested too deeply"}
     if not isinstance(item, dict):
         return {"id": None, "error": "expected a JSON object"}
     ident = item.get("id")
@@ -320,14 +422,32 @@ def extract_line(line: str, default_language: str | None, config: ExtractConfig)
     return {"id": ident, **outputs(found)}
 
 
+def _write_line(stream: IO[str], record: dict[str, Any]) -> None:
+    """One flushed JSON line; a closed reader raises OutputClosed."""
+    try:
+        stream.write(_json_line(record))
+        stream.flush()
+    except OSError as exc:
+        if _closed_output(exc):
+            raise OutputClosed from exc
+        raise
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    """Lines are read as bytes and decoded one by one, so a line that is not UTF-8 gives an
+    error record and the rest of the input is still read, whatever the locale."""
     config = (load_config(args.config) if args.config else load_config()).extract
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        record = extract_line(line, args.lang, config)
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            record = {"id": None, "error": f"line {number}: not UTF-8 text (byte "
+                                           f"{raw[exc.start]:#04x} at {exc.start})"}
+        else:
+            if not line.strip():
+                continue
+            record = extract_line(line, args.lang, config)
+        _write_line(sys.stdout, record)
     return EXIT_OK
 
 
@@ -424,10 +544,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_transcribe(namespace)
 
 
+def _quiet_stdout() -> None:
+    """The reader went away: point stdout at /dev/null so that the interpreter's last
+    flush at exit does not print a BrokenPipeError."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
+    verbose = False
     try:
         args = parser.parse_args(argv)
+        verbose = args.verbose
         logging.basicConfig(
             level=logging.INFO if args.verbose else logging.WARNING,
             format="%(levelname)s %(name)s: %(message)s",
@@ -450,7 +583,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"sufler: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        return 130
+        print("sufler: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (OutputClosed, BrokenPipeError):  # `| head`: stop quietly
+        _quiet_stdout()
+        return EXIT_OUTPUT_CLOSED
+    except Exception as exc:  # a bug: one line, the traceback with -v
+        return _internal_error(exc, verbose)
+
+
+def _internal_error(exc: BaseException, verbose: bool) -> int:
+    if verbose:
+        traceback.print_exception(exc)
+    print(f"sufler: error: {type(exc).__name__}: {exc} (a bug; -v shows where)",
+          file=sys.stderr)
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -74,3 +74,24 @@ def test_a_torn_last_line_is_skipped_with_a_warning(tmp_path: Path,
         records = list(read_log(path))
     assert records == [{"kind": "utterance", "latency": 0.8}]
     assert "torn last line" in caplog.text
+
+
+def test_operator_ids_are_kept_as_given_in_any_script(tmp_path: Path) -> None:
+    """«Анна» and «Мария» were both logged as `operator`, merging two people into one."""
+    from assist.events import SuggestionShown
+    from assist.latency_log import operator_file_part
+
+    shown = SuggestionShown(1, "r", "T", "x", "phrase", "c", 50, "customer", "refund",
+                            2.0, 2.5, 0.5, 32.5)
+    paths = {}
+    for operator in ("Анна", "Мария", "anna", "an/na", "‮evil", "O'Brien"):
+        log = LatencyLog(tmp_path, operator, "c1", "m", day=date(2026, 1, 2))
+        log(shown)
+        log.close()
+        paths[operator] = log.path
+        assert [record["operator"] for record in read_log(log.path)] == [operator]
+        assert log.path.parent == tmp_path
+        assert re.fullmatch(r"2026-01-02_[a-z0-9-]+-[0-9a-f]{8}\.jsonl", log.path.name)
+    assert len(set(paths.values())) == len(paths)  # one file per operator, never shared
+    assert operator_file_part("Анна").startswith("anna-")
+    assert operator_file_part("Мария").startswith("mariya-")
