@@ -12,6 +12,7 @@ import math
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -496,12 +497,19 @@ def _where(error: SettingError, text: str, path: str) -> ConfigError:
     return ConfigError(f"{path}:{line}: {error.keys[0]}: {error.message}")
 
 
+def _printable(text: str) -> str:
+    """A key as an error may show it: line breaks, controls and bidi marks escaped."""
+    return "".join(char if char.isprintable() and unicodedata.category(char) != "Cf"
+                   else f"\\u{ord(char):04x}" for char in text)
+
+
 def _build(cls: type[Any], data: dict[str, Any], text: str, path: str, section: str) -> Any:
     names = {item.name for item in dataclasses.fields(cls)}
     for key in data:
         if key not in names:
-            raise ConfigError(f"{path}:{_line_of(text, section, key)}: {section}.{key}: "
-                              f"unknown key (known: {', '.join(sorted(names))})")
+            raise ConfigError(f"{path}:{_line_of(text, section, key)}: {section}."
+                              f"{_printable(key)}: unknown key (known: "
+                              f"{', '.join(sorted(names))})")
     return cls(**data)
 
 
@@ -534,7 +542,7 @@ def config_from_dict(
             elif key in _TOP_KEYS:
                 kwargs[key] = value
             else:
-                raise SettingError(key, "unknown key (known: "
+                raise SettingError(_printable(key), "unknown key (known: "
                                    f"{', '.join(sorted([*_SECTIONS, *_TOP_KEYS]))})")
         config = EngineConfig(**kwargs)
     except SettingError as exc:

@@ -36,6 +36,7 @@ QUANTILES = (0.5, 0.95, 0.99)
 # one-record files in one scan took 2 GB), so many small files are read in batches.
 FILES_PER_SCAN = 200
 BAD_LINES_SHOWN = 3  # per file: the first few bad lines by number, then a count
+_BLANK = b" \t\n\v\f\r"  # a line of only these is no record to DuckDB (C's isspace) nor here
 # A row the report reads: a line DuckDB could not read is a row of NULLs (ignore_errors), a
 # mistyped field a NULL. `line_problem` says the same of a line, to tell which lines failed.
 _COMPLETE = (
@@ -92,12 +93,12 @@ def log_files(names: Sequence[str | Path]) -> list[Path]:
 def line_problem(line: bytes, last: bool) -> str | None:
     """Why one line of a latency log is not a record the report reads, or None. `last`: the
     file's last line, with no newline after it."""
+    if not line.strip(_BLANK):
+        return None
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
         return "not UTF-8 text (a binary file?)"
-    if not text.strip():
-        return None
     try:
         record = json.loads(text)
     except ValueError:
@@ -258,7 +259,8 @@ def latency_report(names: Sequence[str | Path], since: str | None = None,
     drops = table("SELECT coalesce(reason, 'shown') AS outcome, count(*) AS n, "
                   "round(count(*) / sum(count(*)) OVER (), 4) AS share FROM cards "
                   "GROUP BY 1 ORDER BY n DESC")
-    minutes = table(f"SELECT CAST(floor(\"end\" / 60) AS INTEGER) AS minute, count(*) AS n, "
+    # TRY_CAST: a finite but absurd "end" (1e11 s) is no minute, not an overflow error
+    minutes = table(f"SELECT TRY_CAST(floor(\"end\" / 60) AS BIGINT) AS minute, count(*) AS n, "
                     f"{quantiles('latency')} FROM utterances GROUP BY 1 ORDER BY 1")
     histogram = table("SELECT round(floor(latency * 10) / 10, 1) AS bin, count(*) AS n "
                       "FROM utterances WHERE latency IS NOT NULL GROUP BY 1 ORDER BY 1")

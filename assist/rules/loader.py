@@ -70,7 +70,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"rule '{self.rule}': " if self.rule else ""
-        return f"{self.path}:{self.line}: {where}{self.field}: {self.message}"
+        return f"{self.path}:{self.line}: {where}{printable(self.field)}: {self.message}"
 
 
 @dataclass
@@ -88,6 +88,13 @@ def shown_id(ident: str) -> str:
     if ID_PATTERN.fullmatch(ident):
         return ident
     return "".join(char if " " <= char <= "~" else f"\\u{ord(char):04x}" for char in ident)
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks, control and format characters (bidi overrides, zero-width
+    spaces) escaped, so a problem is one line that shows what it says."""
+    return "".join(f"\\u{ord(char):04x}" if not char.isprintable()
+                   or unicodedata.category(char) == "Cf" else char for char in text)
 
 
 def _id_problem(ident: str) -> str | None:

@@ -67,6 +67,7 @@ PROBES = [
     ("[guards]\nmin_logprob = 0.5\n", 2, "guards.min_logprob: must be at most 0"),
     ("[capture]\noperator_channel = -2\n", 2, "capture.operator_channel: must be in [0, 255]"),
     ("[storage]\nretention_days = 0\n", 2, "storage.retention_days: must be in [1, 36500]"),
+    ('[asr]\n"bad\\nkey\\u202e" = 1\n', 1, "asr.bad\\u000akey\\u202e: unknown key"),
 ]
 
 

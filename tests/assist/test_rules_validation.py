@@ -128,3 +128,11 @@ def test_deeply_nested_toml_is_a_problem_not_a_crash() -> None:
     ruleset = parse_rules("x = " + "[" * 50_000 + "]" * 50_000, "deep.toml")
     assert [(problem.field, problem.message) for problem in ruleset.problems] == [
         ("syntax", "values nested too deeply")]
+
+
+def test_an_unknown_key_with_a_line_break_or_bidi_mark_is_shown_escaped() -> None:
+    text = '"top\\n" = 2\n' + rule(extra='"col\\nour\\u202e" = 1\n')
+    shown = [str(problem) for problem in parse_rules(text, "r.toml").problems]
+    assert shown[0] == "r.toml:1: top\\u000a: unknown key (expected [[rule]])"
+    assert shown[1].startswith("r.toml:2: rule 'en-refund': col\\u000aour\\u202e: unknown key")
+    assert all("\n" not in line and "\u202e" not in line for line in shown)
