@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import logging
 import logging.handlers
 import os
-import shutil
+import signal
 import sys
 import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 
 from assist import (
     DEMO_AUDIO,
@@ -22,11 +23,15 @@ from assist import (
     ConfigError,
     EngineConfig,
     load_config,
+    mask_log_text,
+    open_private,
+    private_dir,
     purge_calls,
     replace_config,
     resource_path,
     run_command,
     user_config_path,
+    write_atomic,
 )
 
 log = logging.getLogger("app")
@@ -56,13 +61,24 @@ def seed_user_rules(folder: Path) -> None:
     the packaged defaults stay untouched)."""
     defaults = resource_path("rules")
     try:
-        (folder / "rules").mkdir(parents=True, exist_ok=True)
+        private_dir(folder / "rules", tighten=False)
         for rules in defaults.glob("*.toml"):
             target = folder / "rules" / rules.name
-            if not target.exists():
-                shutil.copyfile(rules, target)
+            if not target.exists():  # 0600, like every file the editor deploys
+                write_atomic(target, rules.read_text(encoding="utf-8"))
     except OSError as exc:
         log.warning("cannot seed rule files in %s: %s", folder, exc.strerror)
+
+
+class PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """The app's log file: 0600 in a 0700 folder (also each file rotation opens), and what
+    may be personal data in a message or traceback masked (`assist.mask_log_text`)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        return open_private(self.baseFilename)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_log_text(super().format(record))
 
 
 def setup_logging(verbose: bool) -> Path | None:
@@ -74,9 +90,10 @@ def setup_logging(verbose: bool) -> Path | None:
     root.addHandler(stderr)
     path = state_dir() / "sufler.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
-                                                       encoding="utf-8")
+        private_dir(path.parent)
+        for older in path.parent.glob("sufler.log.*"):  # rotated by an older version
+            older.chmod(0o600)
+        handler = PrivateLogFile(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(
@@ -106,6 +123,30 @@ def install_crash_handlers() -> None:
 
     sys.excepthook = excepthook
     threading.excepthook = thread_hook
+
+
+def quit_on_signals() -> list[int]:
+    """Ctrl+C (SIGINT) or SIGTERM quits the window's event loop, so the call stops and its
+    logs close as on a normal quit (a saved call is on disk as it goes in any case). Qt's
+    loop runs no Python, so a timer lets the interpreter see the signal. Returns the list
+    the signal's number is put in."""
+    from PySide6.QtCore import QTimer
+
+    from app.gui import application
+
+    qt = application()
+    stopped: list[int] = []
+
+    def handler(number: int, frame: FrameType | None) -> None:
+        stopped.append(number)
+        qt.exit(128 + number)  # not quit(): that asks the window, which may ask the user
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, handler)
+    timer = QTimer(qt)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return stopped
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,12 +208,18 @@ def main(argv: Sequence[str] | None = None) -> int:
               "Install the system packages listed in README (libegl1 libgl1 libxkbcommon0 "
               "libfontconfig1 libdbus-1-3), or run `sufler --demo --no-gui`.", file=sys.stderr)
         return 1
+    stopped = quit_on_signals()
     try:
         purge_calls(config.storage.calls_path(), config.storage.retention_days)
         code = run_gui(args, config, log_path)
     except AssistError as exc:
         print(f"sufler: error: {exc}", file=sys.stderr)
         return 2
+    if stopped:
+        name = signal.Signals(stopped[0]).name
+        print(f"sufler: interrupted ({name}); the call so far is saved in "
+              f"{config.storage.calls_path()}", file=sys.stderr)
+        code = 128 + stopped[0]
     # The call is saved and its logs closed by now. Skip interpreter teardown: native thread
     # pools (CTranslate2, ONNX Runtime) and Qt objects finalised in arbitrary order have hung
     # or crashed the exit, which would turn a clean quit into a crash report.

@@ -79,8 +79,9 @@ from assist.events import (
 )
 from assist.extract.registry import entity_display, entity_label
 from assist.extract.registry import kinds as entity_kinds
-from assist.files import write_atomic
+from assist.files import open_private, private_dir, write_atomic
 from assist.latency_log import LatencyLog
+from assist.privacy import mask_log_text
 from assist.records import event_name
 from assist.report import Report, format_cell, latency_report
 from assist.report_html import render_html, report_plots
@@ -143,7 +144,10 @@ __all__ = [
     "load_call",
     "load_config",
     "load_config_text",
+    "mask_log_text",
+    "open_private",
     "parse_rules",
+    "private_dir",
     "purge_calls",
     "render_html",
     "replace_config",

@@ -8,11 +8,11 @@ are set explicitly (chmod after creating), so they hold whatever the umask is.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import IO
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -54,7 +54,7 @@ def _fchmod(descriptor: int, mode: int) -> None:
         os.fchmod(descriptor, mode)
 
 
-def open_private(path: str | Path, append: bool = True) -> IO[str]:
+def open_private(path: str | Path, append: bool = True) -> io.TextIOWrapper:
     """A text stream (UTF-8) on a file only its owner may read (0600, also when it existed
     with looser modes), opened for appending (or created new with `append=False`, which
     fails when the file exists). A symlink at `path` is refused (OSError), never followed."""

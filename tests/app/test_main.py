@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -38,3 +41,39 @@ def test_no_display_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent-sufler-test")
     assert main(["--demo"]) == 1
     assert "--no-gui" in capsys.readouterr().err
+
+
+def test_the_log_file_is_private_and_masked(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.main import setup_logging
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        path = setup_logging(False)
+        assert path is not None
+        logging.getLogger("app.test").warning("customer said 415-555-0132, ivan@mail.ru; "
+                                              "12 utterances in 35.2 s")
+    finally:
+        for handler in root.handlers[len(handlers):]:
+            handler.close()
+            root.removeHandler(handler)
+        root.setLevel(level)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    text = path.read_text(encoding="utf-8")
+    assert "12 utterances in 35.2 s" in text
+    assert "0132" not in text and "ivan" not in text
+
+
+def test_seeded_rules_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    umask = os.umask(0)  # whatever the umask
+    try:
+        config = app_config()
+    finally:
+        os.umask(umask)
+    for path in config.rules.paths(Path(config.origin)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "sufler" / "rules").stat().st_mode) == 0o700
