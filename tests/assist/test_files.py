@@ -107,3 +107,16 @@ def test_own_folders_are_tightened(tmp_path: Path) -> None:
     calls.chmod(0o755)  # made by an older version
     private_dir(calls)
     assert mode(calls) == 0o700
+
+
+def test_saved_config_and_latency_logs_are_private(tmp_path: Path, umask: int) -> None:
+    from datetime import date
+
+    from assist.config import EngineConfig, save_config
+    from assist.latency_log import LatencyLog
+
+    config = save_config(EngineConfig(), tmp_path / "xdg" / "sufler" / "config.toml")
+    assert mode(config) == 0o600 and mode(config.parent) == 0o700
+    log = LatencyLog(tmp_path / "logs", "Анна", "c1", "m", day=date(2026, 1, 1))
+    log.close()
+    assert mode(log.path) == 0o600 and mode(log.path.parent) == 0o700
