@@ -19,7 +19,7 @@ import sys
 import threading
 import traceback
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -437,7 +437,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """Lines are read as bytes and decoded one by one, so a line that is not UTF-8 gives an
     error record and the rest of the input is still read, whatever the locale."""
     config = (load_config(args.config) if args.config else load_config()).extract
-    for number, raw in enumerate(sys.stdin.buffer, start=1):
+    binary: Iterable[bytes] | None = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # a text stream in place of stdin (tests, embedding)
+        binary = (line.encode("utf-8", "surrogateescape") for line in sys.stdin)
+    for number, raw in enumerate(binary, start=1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:

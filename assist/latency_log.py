@@ -143,8 +143,8 @@ def read_log(path: str | Path) -> Iterator[dict[str, Any]]:
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
-                torn = not line.endswith("\n")
+            except (json.JSONDecodeError, RecursionError) as exc:  # or nested too deeply
+                torn = not line.endswith("\n") and not isinstance(exc, RecursionError)
                 log.warning("%s:%d: %s skipped", path, number,
                             "torn last line (a crash while writing?)" if torn
                             else "not a JSON record")
