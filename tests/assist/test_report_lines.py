@@ -163,3 +163,13 @@ def test_rules_report_on_a_missing_path_or_an_empty_folder_is_one_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"sufler: error: no such log file or folder: {tmp_path / 'nope'}",
                    f"sufler: error: {tmp_path}: no decision logs (*.jsonl) in this folder"]
+
+
+def test_rules_report_on_a_non_utf8_log_works_and_names_the_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(json.dumps(SHOWN).encode() + b"\n" + "évidence".encode("latin-1") + b"\n")
+    assert main(["rules", "report", str(path), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["bad_lines"] == 1
+    assert "Traceback" not in captured.err
