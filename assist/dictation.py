@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 
 from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
+from assist.extract.addresses import street_name
+from assist.extract.gazetteer import gazetteer
 from assist.extract.numbers import spoken_to_digits
 from assist.extract.registry import Found, finder
 
@@ -40,9 +42,14 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 DIGITS = re.compile(r"\d")
 DICTATING_DIGITS = 4  # a window with this many digits (or number words) is dictation
 EXPECT_S = 30.0  # an unanswered ask lapses after this long
-LOW_CONFIDENCE = -0.6  # a window heard below this average log-probability is unsure whole
+LOW_CONFIDENCE = -0.45  # a window heard below this average log-probability is unsure whole
 CLOSE = 0.25  # hypotheses within this of the best's average log-probability are rivals
 PARTS = re.compile(r"^([^:]+?):")
+UNIT_WORD = re.compile(r"\b(?:apartment|apt|suite|unit|flat)\b|квартир|офис|корпус|строени",
+                       re.I)
+STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the card's is its
+# correction: the customer's line mangles street names, operators misread numbers
+ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
 
 
 def digit_count(text: str) -> int:
@@ -100,6 +107,10 @@ class Expectations:
 
 @dataclass(frozen=True)
 class _Heard:
+    speaker: str
+    utterance_id: int
+    start: float
+    end: float
     text: str
     language: str
     avg_logprob: float | None
@@ -132,8 +143,9 @@ class Hypotheses:
                             [(event.text, event.avg_logprob or 0.0), *event.alternatives]
                             if text != chosen.text
                             and (event.avg_logprob or 0.0) - score <= CLOSE)
-        self._heard[chosen.utterance_id] = _Heard(chosen.text, chosen.language,
-                                                  chosen.avg_logprob, rivals_text)
+        self._heard[chosen.utterance_id] = _Heard(
+            chosen.speaker, chosen.utterance_id, chosen.start, chosen.end, chosen.text,
+            chosen.language, chosen.avg_logprob, rivals_text)
         self._last[event.speaker] = chosen.text
         return chosen
 
@@ -151,6 +163,10 @@ class Hypotheses:
         parts: list[str] = []
         if heard.avg_logprob is not None and heard.avg_logprob < LOW_CONFIDENCE:
             parts.append("all")
+        if entity.span[0] < 0:
+            parts.append("all")  # assembled across windows: the joining is itself a guess
+        if entity.kind == "address":
+            parts += _address_doubts(entity, heard)
         kind = finder(entity.kind)
         for rival in heard.rivals:
             values = [item.value for item in self._extract(rival, heard.language)
@@ -164,6 +180,17 @@ class Hypotheses:
                     parts += [_part(difference) for difference in differences]
         return tuple(dict.fromkeys(parts))
 
+    def heard_digits(self, speaker: str, before: float) -> tuple[str, int] | None:
+        """The digits `speaker` said in the ADOPT_WITHIN_S before `before`, in order, and the
+        last utterance they came from (None: no digits)."""
+        recent = sorted((heard for heard in self._heard.values()
+                         if heard.speaker == speaker and heard.end <= before + 0.5
+                         and before - heard.end <= ADOPT_WITHIN_S),
+                        key=lambda heard: heard.start)
+        digits = "".join("".join(DIGITS.findall(spoken_to_digits(heard.text)))
+                         for heard in recent)
+        return (digits, recent[-1].utterance_id) if digits else None
+
     def supports(self, entity: EntityExtracted, value: str) -> bool:
         """Whether one of the hypotheses of the entity's utterance heard `value`."""
         heard = self._heard.get(entity.utterance_id)
@@ -172,6 +199,19 @@ class Hypotheses:
         return any(item.kind == entity.kind and item.value == value
                    for rival in heard.rivals
                    for item in self._extract(rival, heard.language))
+
+
+def _address_doubts(entity: EntityExtracted, heard: _Heard) -> list[str]:
+    """A unit said but missing from the card; a street name no known street resembles."""
+    doubts: list[str] = []
+    if entity.raw in heard.text and UNIT_WORD.search(heard.text.replace(entity.raw, " ")):
+        doubts.append("apartment")
+    name = street_name(entity.value)
+    known = gazetteer(heard.language if heard.language in ("ru", "en") else "en")
+    if name and known.proper(name) is None and not all(
+            word in known.words for word in name.lower().replace("ё", "е").split()):
+        doubts.append("street")
+    return doubts
 
 
 def _part(difference: str) -> str:
@@ -195,14 +235,52 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
         return check, replace(given, entity_id=new_id(), uncertain=(), source="readback",
                               supersedes=given.entity_id, at=check.at, corrected=False)
     differing = {_part(difference) for difference in check.differences}
-    unsure = set(given.uncertain)
-    if not ("all" in unsure or differing <= unsure):
-        return check, None
-    if not hypotheses.supports(given, check.repeated):
-        return check, None
+    if given.kind == "address" and differing == {"street"} and _close_street(check):
+        pass  # the clean leg's street name, where the customer's line mangled it
+    else:
+        unsure = set(given.uncertain)
+        if not ("all" in unsure or differing <= unsure):
+            return check, None
+        if not hypotheses.supports(given, check.repeated):
+            return check, None
     revised = replace(given, entity_id=new_id(), value=check.repeated, uncertain=(),
                       source="readback", supersedes=given.entity_id, at=check.at,
                       corrected=True)
     confirmed = replace(check, matched=True, differences=(), given=check.repeated,
                         given_entity=revised.entity_id)
     return confirmed, revised
+
+
+def _close_street(check: ReadbackChecked) -> bool:
+    from rapidfuzz import fuzz
+
+    for difference in check.differences:
+        match = re.match(r"^street:\s*(.*) given, (.*) repeated$", difference)
+        if match and fuzz.ratio(match.group(1), match.group(2)) >= STREET_CLOSE:
+            return True
+    return False
+
+
+def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypotheses,
+                   new_id: Callable[[], int]) -> tuple[EntityExtracted, ReadbackChecked] | None:
+    """A number the operator read back, where the customer's own card is missing (their
+    line lost or split it), becomes the customer's card when the digits the customer was
+    heard saying just before are, in order, the end of it, with at most the country or
+    trunk digits unheard. A read-back that changes any heard digit adopts nothing."""
+    if repeated.kind != "phone":
+        return None
+    heard = hypotheses.heard_digits(customer, repeated.start)
+    if heard is None:
+        return None
+    digits, utterance = heard
+    wanted = "".join(DIGITS.findall(repeated.value))
+    tail = digits[-(len(wanted) - 1):] if len(digits) >= len(wanted) - 1 else digits
+    if len(tail) < len(wanted) - 2 or not wanted.endswith(tail):
+        return None
+    card = replace(repeated, entity_id=new_id(), speaker=customer, utterance_id=utterance,
+                   span=(0, 0), uncertain=(), source="readback", supersedes=None,
+                   corrected=False)
+    verdict = ReadbackChecked(repeated.kind, True, (), card.value, customer, card.entity_id,
+                              repeated.value, repeated.speaker, repeated.entity_id,
+                              repeated.at)
+    return card, verdict

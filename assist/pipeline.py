@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from assist.config import EngineConfig
 from assist.context import CallContext
-from assist.dictation import Hypotheses, revise_on_readback
+from assist.dictation import Hypotheses, adopt_readback, revise_on_readback
 from assist.events import (
     EntityExtracted,
     Event,
@@ -219,6 +219,7 @@ class CallPipeline:
         """Entities with what their hypotheses left uncertain; read-backs that confirm or
         correct the card they repeat (the corrected card first, then the verdict)."""
         events: list[Event] = []
+        checked = {event.repeated_entity for event in found if isinstance(event, ReadbackChecked)}
         for event in found:
             if isinstance(event, EntityExtracted):
                 unsure = self._hypotheses.uncertain(event)
@@ -226,6 +227,8 @@ class CallPipeline:
                     event = replace(event, uncertain=unsure)
                 self._entities[event.entity_id] = event
                 events.append(event)
+                if event.entity_id not in checked:
+                    events += self._adopt(event)
                 continue
             given = self._entities.get(event.given_entity)
             if given is None:
@@ -238,6 +241,18 @@ class CallPipeline:
                 events.append(revised)
             events.append(verdict)
         return events
+
+    def _adopt(self, event: EntityExtracted) -> list[Event]:
+        """The other speaker's card made from this read-back, when theirs is missing."""
+        others = [speaker for speaker in self.context.speakers if speaker != event.speaker]
+        if event.speaker != "operator" or len(others) != 1:
+            return []
+        adopted = adopt_readback(event, others[0], self._hypotheses, self._extractor.new_id)
+        if adopted is None:
+            return []
+        card, verdict = adopted
+        self._entities[card.entity_id] = card
+        return [card, verdict]
 
     def _learn(self, event: Event) -> None:
         for writer in self._writers:

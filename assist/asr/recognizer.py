@@ -90,7 +90,8 @@ class WhisperRecognizer:
 
     def __init__(self, config: AsrConfig, resolved: ResolvedModel | None = None) -> None:
         self._config = config
-        self.resolved = resolved or resolve_model(config.model)
+        self.resolved = resolved or resolve_model(config.model,
+                                                  allow_download=config.allow_download)
         threads = config.cpu_threads or default_threads()
         self._model = self._load(threads)
         actual = bool(self._model.model.is_multilingual)

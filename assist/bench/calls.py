@@ -26,6 +26,7 @@ from assist.cli import JsonLinesWriter
 from assist.config import load_config, replace_config
 from assist.engine import Engine, run_call
 from assist.errors import ConfigError
+from assist.events import Event, TranscriptUpdated
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,8 +59,18 @@ def transcribe_call(engine: Engine, folder: Path, call: dict[str, Any]) -> list[
     config = replace_config(engine.config, pace="simulated", **{
         "channels.languages": (call["lang"],) * len(engine.config.channels.speakers)})
     out = io.StringIO()
-    run_call(config, FileSource(folder / call["file"]), [JsonLinesWriter(out)], engine)
-    return out.getvalue().splitlines()
+    heard: list[str] = []
+
+    def confidence(event: Event) -> None:
+        if isinstance(event, TranscriptUpdated) and event.final:
+            heard.append(json.dumps({"confidence": event.utterance_id,
+                                     "speaker": event.speaker,
+                                     "avg_logprob": event.avg_logprob,
+                                     "alternatives": len(event.alternatives)}))
+
+    run_call(config, FileSource(folder / call["file"]), [JsonLinesWriter(out), confidence],
+             engine)
+    return out.getvalue().splitlines() + heard
 
 
 def _marked(card: dict[str, Any]) -> bool:

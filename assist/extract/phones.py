@@ -513,7 +513,7 @@ def _words_before(tokens: list[Token], index: int, limit: int) -> list[Token]:
     cursor = index - 1
     while cursor >= 0 and len(words) < limit:
         token = tokens[cursor]
-        if token.kind == "punct" and token.text in SENTENCE_END or token.kind == "digits":
+        if (token.kind == "punct" and token.text in SENTENCE_END) or token.kind == "digits":
             break  # a label names the number right after it, not one said after another
         if token.kind == "word":
             words.append(token)

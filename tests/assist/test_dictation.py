@@ -3,10 +3,18 @@ read-back as the fix (issue 16), without the model."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assist.asr.dictation import DictationPolicy
 from assist.asr.options import ChannelState
 from assist.context import CallContext
-from assist.dictation import Expectations, Hypotheses, asked_for, revise_on_readback
+from assist.dictation import (
+    Expectations,
+    Hypotheses,
+    adopt_readback,
+    asked_for,
+    revise_on_readback,
+)
 from assist.events import EntityExtracted, ReadbackChecked, StageTimes, TranscriptUpdated
 from assist.extract.extractor import extract
 
@@ -140,3 +148,43 @@ def test_a_matching_read_back_confirms_an_uncertain_card() -> None:
     assert revised.value == card.value and revised.uncertain == () and revised.supersedes == 1
     sure = entity("phone", "+14155550132")
     assert revise_on_readback(same, sure, chooser, lambda: 6) == (same, None)
+
+
+def test_a_read_back_becomes_the_customers_card_when_their_digits_end_it() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "831", 27.5, 8, language="ru"))
+    chooser.choose(said("customer", "4331905", 30.5, 9, language="ru"))
+    operator = EntityExtracted(2, "phone", "8-831-433-1905", "+78314331905", "operator", 10,
+                               (0, 14), 35.0, 39.5, 40.0)
+    adopted = adopt_readback(operator, "customer", chooser, lambda: 11)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.speaker == "customer" and card.value == "+78314331905"
+    assert card.source == "readback" and card.utterance_id == 9 and card.entity_id == 11
+    assert verdict.matched and verdict.given_entity == 11 and verdict.repeated_entity == 2
+    # a read-back that changes a digit the customer was heard saying adopts nothing
+    wrong = replace(operator, value="+78314331906")
+    assert adopt_readback(wrong, "customer", chooser, lambda: 12) is None
+
+
+def test_the_read_backs_street_name_corrects_a_mangled_one() -> None:
+    chooser = hypotheses()
+    card = EntityExtracted(3, "address", "Новосиберск, улица Лисная, дом 26",
+                           "Новосиберск, улица Лисная, дом 26", "customer", 4, (0, 30), 1.0,
+                           4.0, 4.2)
+    street = ReadbackChecked("address", False, ("street: лисная given, лесная repeated",),
+                             card.value, "customer", 3, "улица Лесная, дом 26", "operator", 5,
+                             9.0)
+    verdict, revised = revise_on_readback(street, card, chooser, lambda: 7)
+    assert verdict.matched and revised is not None and revised.value == "улица Лесная, дом 26"
+    house = ReadbackChecked("address", False, ("house: 26 given, 27 repeated",), card.value,
+                            "customer", 3, "улица Лисная, дом 27", "operator", 5, 9.0)
+    assert revise_on_readback(house, card, chooser, lambda: 7) == (house, None)
+
+
+def test_a_unit_said_but_missing_from_the_card_is_uncertain() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "Unit 5, 220 King Street West, Toronto.", 1.0, 3))
+    card = EntityExtracted(1, "address", "220 King Street West", "220 King Street West",
+                           "customer", 3, (8, 28), 1.0, 3.0, 3.2)
+    assert chooser.uncertain(card) == ("apartment",)
