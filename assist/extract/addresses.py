@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
-from assist.extract.gazetteer import Gazetteer, gazetteer
+from assist.extract.gazetteer import Gazetteer, gazetteer, similar_length
 from assist.extract.numbers import (
     DIGIT_NOUN,
     EN_WORDS,
@@ -58,7 +58,12 @@ RU_UNIT_VALUE = rf"(?:{RU_NUMBER}|[А-ЯЁA-Z](?![\w]))"  # «литера А»,
 RU_UNITS = rf"(?:\s*,?\s*{RU_UNIT_MARK}\s*{RU_UNIT_VALUE})"
 RU_HOUSE = rf"{RU_HOUSE_MARK}\s*{RU_NUMBER}{RU_UNITS}*"
 RU_UNIT = rf"{RU_UNIT_MARK}\s*{RU_UNIT_VALUE}{RU_UNITS}*"
-RU_STREET = (rf"(?:{RU_NAME}\s+){{0,3}}{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}"
+# Before its type a name is never a bare number but for a date («8 Марта улица»): the digits
+# before «Каширское шоссе» end a phone said just before, they are no part of the street.
+RU_MONTHS = (r"(?i:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября"
+             r"|декабря)(?![\w])")
+RU_NAME_BEFORE = RU_NAME.replace(r"|\d{1,3}(?=\s+[А-ЯЁ])", rf"|\d{{1,2}}(?=\s+{RU_MONTHS})")
+RU_STREET = (rf"(?:{RU_NAME_BEFORE}\s+){{0,3}}{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}"
              rf"(?:\s+(?:{RU_HOUSE_MARK}\s*)?{RU_NUMBER}{RU_UNITS}*)?")
 RU_LOCALITY = (r"(?i:деревн[яеиюй]|дер\.|д\.|пос[её]л(?:ок|ке|ка)|пос\.|п\.|пгт|сел[оеау]|с\.|"
                r"станиц[аеуы]|ст-ца|хутор[еа]?|х\.|снт|днт|тсн|кп)"
@@ -85,8 +90,14 @@ EN_UNIT_MARK = (r"(?i:apartments?|apt\.?|suites?|ste\.?|units?|flats?|floor|fl\.
 EN_UNIT_VALUE = rf"(?:#\s*)?(?:\d{{1,5}}[A-Za-z]?|[A-Z](?![\w])|{EN_NUMW})"
 EN_UNIT = (rf"(?:{EN_UNIT_MARK}\s*{EN_UNIT_VALUE}(?:\s+(?i:and|&)\s+{EN_UNIT_VALUE})?"
            rf"|#\s*\d{{1,5}}[A-Za-z]?)")
+# "9th Church Lane": Whisper writes a house number said before a street as an ordinal; it is a
+# house only when a name of words follows it before the type ("2nd Avenue" is a street).
+EN_ORDINAL_HOUSE = r"\d{1,5}(?:st|nd|rd|th)"
+EN_WORD_NAME = rf"(?!{EN_SUFFIX})[A-Z][\w'.-]*"
 EN_STREET_LINE = (
-    rf"{EN_HOUSE_NUMBER}\s+(?:{EN_DIRECTION}\s+)?(?:{EN_NAME}\s+){{0,3}}{EN_NAME}??\s*{EN_SUFFIX}"
+    rf"(?:{EN_HOUSE_NUMBER}\s+(?:{EN_DIRECTION}\s+)?(?:{EN_NAME}\s+){{0,3}}{EN_NAME}??"
+    rf"|{EN_ORDINAL_HOUSE}\s+(?:{EN_DIRECTION}\s+)?(?:{EN_WORD_NAME}\s+){{0,2}}{EN_WORD_NAME})"
+    rf"\s*{EN_SUFFIX}"
     rf"(?:\s+\d{{1,4}}(?![\w]))?(?:\s+{EN_DIRECTION}(?![\w]))?(?:\s*,?\s*{EN_UNIT})?"
 )
 EN_PO_BOX = r"(?i:p\.?\s?o\.?\s?box|post\s+office\s+box)\s+\d{1,6}"
@@ -395,13 +406,15 @@ def _address_at(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMatc
         if suffix is None:
             return _core_inside(text, pieces, index)
         core_kind, offset = suffix
+        offset = _lead_in_part(chunk.text, offset, core_kind.startswith("en_"))
         core_start = chunk.start + offset
         lead_in = offset > 0
     parts: list[tuple[str, str]] = [(core_kind, text[core_start : chunk.end])]
     start, stop, last = core_start, chunk.end, index
     english = core_kind.startswith("en_")
     right, left = (EN_RIGHT, EN_LEFT) if english else (RU_RIGHT, RU_LEFT)
-    has_number = english or (core_kind == "ru_street" and _street_has_number(parts[0][1]))
+    has_number = english or (core_kind == "ru_street" and (
+        _street_has_number(parts[0][1]) or UNTYPED_WITH_HOUSE.fullmatch(parts[0][1]) is not None))
     bare_cities = 0
     cursor = index + 1
     while cursor < len(pieces):
@@ -451,11 +464,42 @@ def _address_at(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMatc
     return AddressMatch(start, stop, raw, tuple(parts)), last
 
 
+# A part said before the core in the same comma-less stretch: "Unit 5 220 King Street",
+# «город Тула улица Гагарина дом 32», «Тула Гагарина 32».
+EN_UNIT_BEFORE = re.compile(rf"(?:^|\s)({EN_UNIT})\s+$")
+RU_CITY_BEFORE = re.compile(rf"(?:^|\s)({RU_CITY}|{RU_REGION})\s+$")
+CITY_WORD_BEFORE = re.compile(r"(?:^|\s)([А-ЯЁ][\w-]*)\s+$")
+
+
+def _lead_in_part(text: str, offset: int, english: bool) -> int:
+    """Where the address starts in a chunk whose core starts at `offset`: before a unit
+    (EN) or a city (RU) said just before the core with no comma between."""
+    before = text[:offset]
+    if english:
+        match = EN_UNIT_BEFORE.search(before)
+        return match.start(1) if match else offset
+    match = RU_CITY_BEFORE.search(before)
+    if match is None:
+        match = CITY_WORD_BEFORE.search(before)
+        if match is None or _key(match.group(1)) not in gazetteer("ru").cities:
+            return offset
+    return match.start(1)
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
 PART_AFTER_NUMBER = re.compile(rf"\s+{RU_UNIT_MARK}")
 STREET_WITH_NUMBER = re.compile(rf"{RU_STREET_TYPE}(?:\s+{RU_NAME}){{0,3}}\s+"
                                 rf"(?:{RU_HOUSE_MARK}\s*)?{RU_NUMBER}{RU_UNITS}*$")
 NUMBERED_NAME_END = re.compile(r"\d{1,3}\s+[А-ЯЁ][\w-]*$")
 UNTYPED_STREET = re.compile(RU_UNTYPED_STREET)
+# «Тула Гагарина 32 квартира 8»: Whisper's commas dropped, a city and an untyped street name
+# run into the house number.
+UNTYPED_WITH_HOUSE = re.compile(
+    rf"(?P<name>(?:[А-ЯЁ][\w-]*\s+)?{RU_UNTYPED_STREET})\s+(?:{RU_HOUSE_MARK}\s*)?"
+    rf"(?:{NUM}|{RU_NUMW}){RU_UNITS}*")
 
 
 def _street_has_number(street: str) -> bool:
@@ -466,6 +510,9 @@ def _street_has_number(street: str) -> bool:
 def _untyped_street(pieces: list[Chunk], index: int) -> tuple[str, int] | None:
     """'Офис на 1-й Тверской-Ямской, дом 2': a street named without its type, before 'дом N';
     «Казань, Баумана, 19»: a known street name, or any name after a city, before a number."""
+    inside = _untyped_with_house(pieces, index)
+    if inside is not None:
+        return "ru_street", inside
     if index + 1 >= len(pieces):
         return None
     following = pieces[index + 1].text
@@ -485,6 +532,34 @@ def _untyped_street(pieces: list[Chunk], index: int) -> tuple[str, int] | None:
         if UNTYPED_STREET.fullmatch(candidate) and \
                 candidate.split()[0].lower() not in NOT_PLACES:
             return "ru_street", start
+    return None
+
+
+def _untyped_with_house(pieces: list[Chunk], index: int) -> int | None:
+    """Where «Гагарина 32» (an untyped street and its house in one chunk) starts: a street
+    the gazetteer knows, or any name after a city (the chunk before, or a known city said
+    just before the name)."""
+    text = pieces[index].text
+    names = gazetteer("ru")
+    after_city = index > 0 and bool(PARTS["ru_city"].fullmatch(pieces[index - 1].text)
+                                    or PARTS["bare_city"].fullmatch(pieces[index - 1].text))
+    for start in _word_starts(text):
+        match = UNTYPED_WITH_HOUSE.fullmatch(text, start)
+        if match is None:
+            continue
+        words = match.group("name").split()
+        if _key(words[0]) in NOT_PLACES or any(_key(word) in NOT_NAMES for word in words):
+            return None
+        city_first = len(words) > 1 and _key(words[0]) in names.cities
+        street = " ".join(words[1:] if city_first else words)
+        if city_first and len(words) > 2 and names.proper(street) is None:
+            return None  # three capitalised words: no telling the city from the street
+        if names.proper(street) is not None and _key(street) not in names.cities:
+            return _lead_in_part(text, start, False)
+        if (city_first or (after_city and len(words) == 1 and start == 0)) \
+                and not street[:1].isdigit():
+            return _lead_in_part(text, start, False)
+        return None
     return None
 
 
@@ -515,7 +590,7 @@ def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: floa
         return value
     best = process.extractOne(name, gazetteer, scorer=fuzz.WRatio, processor=utils.default_process,
                               score_cutoff=min_score)
-    if best is None or best[0] == name:
+    if best is None or best[0] == name or not similar_length(name, str(best[0])):
         return value
     return value.replace(name, str(best[0]), 1)
 
@@ -526,8 +601,55 @@ def restore_street(value: str, names: Gazetteer, min_score: float) -> str:
     name = street_name(value)
     if not name:
         return value
+    nominative = _nominative(value, name, names)
+    if nominative is not None:
+        return nominative
     known = names.proper(name) or names.closest(name, min_score)
     return value if known is None or known == name else value.replace(name, known, 1)
+
+
+# The oblique forms of a feminine street type, and of a feminine adjective's ending, that
+# Whisper writes after «на», «по» or by mistake («улица школьной», «на улице Лесной»).
+RU_OBLIQUE_TYPE = re.compile(r"(?i)(?<![\w])(улиц(?:е|ы|у|ей)|аллее|аллеи|аллею|набережной"
+                             r"|набережную|площади|площадью|линии|линию)(?![\w])")
+RU_NOMINATIVE_TYPE = {"улице": "улица", "улицы": "улица", "улицу": "улица", "улицей": "улица",
+                      "аллее": "аллея", "аллеи": "аллея", "аллею": "аллея",
+                      "набережной": "набережная", "набережную": "набережная",
+                      "площади": "площадь", "площадью": "площадь", "линии": "линия",
+                      "линию": "линия"}
+RU_FEMININE_TYPE = re.compile(r"(?i)(?<![\w])(улиц\w*|алле\w|набережн\w+|площад\w+|лини\w)"
+                              r"(?![\w])")
+RU_OBLIQUE_ENDINGS = (("ой", "ая"), ("ою", "ая"), ("ую", "ая"), ("ей", "яя"), ("юю", "яя"))
+
+
+def _nominative(value: str, name: str, names: Gazetteer) -> str | None:
+    """«улице Лесной» → «улица Лесная», «улица школьной» → «улица Школьная»: a feminine
+    street heard in an oblique case, put in the nominative when the gazetteer knows that form
+    (a name the gazetteer does not know keeps the form heard). None when nothing changes."""
+    street_type = RU_FEMININE_TYPE.search(value)
+    if street_type is None:
+        return None
+    oblique_type = RU_OBLIQUE_TYPE.search(value)
+    forms: list[str] = []
+    for word in name.split():
+        lower = word.lower()
+        for oblique, nominative in RU_OBLIQUE_ENDINGS:
+            if lower.endswith(oblique) and len(lower) > 3:
+                word = word[: -len(oblique)] + nominative
+                break
+        forms.append(word)
+    # the feminine form first: «Лесной» is a town too, but «улице Лесной» is «улица Лесная»
+    known = names.proper(" ".join(forms)) or names.proper(name)
+    if known is None:
+        return None
+    fixed = value.replace(name, known, 1)
+    if oblique_type is not None and oblique_type.start() < len(fixed):
+        said = oblique_type.group(1)
+        nominative_type = RU_NOMINATIVE_TYPE[said.lower()]
+        if said[:1].isupper():
+            nominative_type = nominative_type[:1].upper() + nominative_type[1:]
+        fixed = fixed[: oblique_type.start()] + nominative_type + fixed[oblique_type.end() :]
+    return None if fixed == value else fixed
 
 
 TYPE_WORDS = re.compile(rf"(?:{RU_STREET_TYPE}|{EN_SUFFIX})")
@@ -542,7 +664,8 @@ def street_name(address: str) -> str:
         if match:
             words = (match.group(1) + " " + match.group(2)).split()
             name = [word for word in words if not re.match(r"^[\d#№]", word)
-                    and not re.match(r"(?i)^(дом|д\.|корп|кв|стр|apt|apartment|suite|unit)", word)]
+                    and not re.match(r"(?i)^(?:дом[аеу]?|д\.|корп(?:ус\w*|\.)?|кв\.?|квартир\w*"
+                                     r"|стр\.?|строени\w*|apt\.?|apartment|suite|unit)$", word)]
             return " ".join(name).strip(" ,.")
     return ""
 
@@ -599,6 +722,15 @@ def compare_addresses(given: str, repeated: str) -> Verdict | None:
     return not differences, tuple(differences)
 
 
+ORDINAL_HOUSE = re.compile(rf"^(\d{{1,5}})(?:st|nd|rd|th)(?=\s+{EN_WORD_NAME})")
+
+
+def _ordinal_house(address: str) -> str:
+    """"9th Church Lane" → "9 Church Lane": an address only starts with an ordinal that is its
+    house number ("2nd Avenue" alone has no house, so it is no address)."""
+    return ORDINAL_HOUSE.sub(r"\1", address)
+
+
 class AddressFinder:
     """Postal addresses: number words as digits, street names corrected by the gazetteer;
     a read-back is compared part by part (street, house, apartment ...)."""
@@ -610,10 +742,9 @@ class AddressFinder:
         view = address_view(text, context.language, context.gazetteer)
         names = gazetteer(context.language, context.gazetteer)
         return [Found(self.kind, address.start, address.end, address.raw,
-                      restore_street(normalise_address(view[address.start : address.end],
-                                                       context.gazetteer,
-                                                       context.gazetteer_min_score),
-                                     names, context.gazetteer_min_score))
+                      restore_street(normalise_address(_ordinal_house(
+                          view[address.start : address.end]), context.gazetteer,
+                          context.gazetteer_min_score), names, context.gazetteer_min_score))
                 for address in find_addresses(text, context.language, context.gazetteer)]
 
     def compare(self, given: str, repeated: str) -> Verdict | None:

@@ -47,19 +47,32 @@ class Gazetteer:
     names: tuple[str, ...]
     by_lower: dict[str, str]
     words: frozenset[str]  # every lower-case word of a known name
+    cities: frozenset[str] = frozenset()  # the lower-case names from the cities list
 
     def proper(self, name: str) -> str | None:
         """The name as written ('баумана' → 'Баумана'), or None when unknown."""
         return self.by_lower.get(_key(name))
 
     def closest(self, name: str, min_score: float) -> str | None:
-        """A known name within `min_score` (rapidfuzz WRatio) of a misheard one, or None."""
+        """A known name within `min_score` (rapidfuzz WRatio) of a misheard one, or None.
+
+        A name much shorter or longer than the one heard is no correction of it: WRatio scores
+        a part as high as the whole ("Willow Creek" against "Creek"), so a multi-word name
+        heard whole would lose its first word."""
         key = _key(name)
         if len(key) < 4:
             return None
         best = process.extractOne(key, self.by_lower.keys(), scorer=fuzz.WRatio,
                                   score_cutoff=min_score)
-        return None if best is None else self.by_lower[best[0]]
+        if best is None or not similar_length(key, best[0]):
+            return None
+        return self.by_lower[best[0]]
+
+
+def similar_length(heard: str, known: str) -> bool:
+    """Whether a known name is long enough (and short enough) to correct one heard."""
+    shorter, longer = sorted((len(heard), len(known)))
+    return shorter >= 0.75 * longer
 
 
 def _key(name: str) -> str:
@@ -80,14 +93,18 @@ def gazetteer(language: str, extra: tuple[str, ...] = ()) -> Gazetteer:
     from assist.config import resource_path
 
     names: list[str] = []
+    cities: list[str] = []
     for name in FILES.get(language, ()):
-        names += _read(resource_path("gazetteer", name))
+        listed = _read(resource_path("gazetteer", name))
+        names += listed
+        if name.startswith("cities"):
+            cities += listed
     names += list(extra)
     by_lower: dict[str, str] = {}
     for name in names:
         by_lower.setdefault(_key(name), name)
     words = frozenset(word for key in by_lower for word in key.split())
-    return Gazetteer(tuple(names), by_lower, words)
+    return Gazetteer(tuple(names), by_lower, words, frozenset(_key(city) for city in cities))
 
 
 HEADER = ("# {what}: built by `python -m assist.extract.gazetteer` from Faker {version}\n"
