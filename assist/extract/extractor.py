@@ -68,6 +68,7 @@ class _Said:
     text: str
     offset: int  # position of the text in the speaker's running stream
     end: float
+    completed: bool = False  # an entity read with its context ended where this window ended
 
 
 @dataclass
@@ -112,7 +113,8 @@ class CallExtractor:
             if len(context) >= max(config.context_utterances, 1) and \
                     not _dictates(context[0].text):
                 break  # past the usual context only a dictation goes on
-            if not continues(earlier.text, context[0].text, utterance.language):
+            if not continues(earlier.text, context[0].text, utterance.language,
+                             earlier.completed):
                 break
             context.insert(0, earlier)
         state.said.append(current)
@@ -121,9 +123,11 @@ class CallExtractor:
         language = language_of(joined, utterance.language)
         region = config.region_for(language)
         events: list[EntityExtracted | ReadbackChecked] = []
+        said_end = len(joined.rstrip()) - 1
         for found in extract(joined, language, region, config.gazetteer,
                              config.gazetteer_min_score):
             start, end = base + found.start, base + found.end
+            current.completed = current.completed or found.end >= said_end
             if end <= current.offset and not found.corrected:
                 continue  # said and reported before; nothing new about it
             events += self._report(state, utterance, found, start, end, current, at)
@@ -229,10 +233,13 @@ def _dictates(text: str) -> bool:
     return _first_said(text) in GOES_ON
 
 
-def continues(previous: str, current: str, language: str | None = None) -> bool:
+def continues(previous: str, current: str, language: str | None = None,
+              completed: bool = False) -> bool:
     """Whether `current` goes on with what `previous` was saying: cut mid-sentence, or opening
     with a number, «плюс», a connector or a correction — unless `previous` ended with an
-    entity of its own and `current` turns to something else."""
+    entity of its own and `current` turns to something else. `completed`: `previous`, read
+    with the windows before it, ended an entity («… 09 90» closing a phone dictated over
+    three windows), so its digits are no house number of an address in `current`."""
     said = previous.rstrip()
     if not said:
         return False
@@ -245,5 +252,7 @@ def continues(previous: str, current: str, language: str | None = None) -> bool:
         return False
     if said[-1] in ",;:-—":  # "6310 Cedar Hollow Road," | "apartment 12, Austin …"
         return True
+    if completed:
+        return False
     ended = [item for item in extract(previous, language) if item.end >= len(said) - 1]
     return not ended
