@@ -96,7 +96,7 @@ EN_ORDINAL_HOUSE = r"\d{1,5}(?:st|nd|rd|th)"
 EN_WORD_NAME = rf"(?!{EN_SUFFIX})[A-Z][\w'.-]*"
 EN_STREET_LINE = (
     rf"(?:{EN_HOUSE_NUMBER}\s+(?:{EN_DIRECTION}\s+)?(?:{EN_NAME}\s+){{0,3}}{EN_NAME}??"
-    rf"|{EN_ORDINAL_HOUSE}\s+(?:{EN_DIRECTION}\s+)?(?:{EN_WORD_NAME}\s+){{0,2}}{EN_WORD_NAME})"
+    rf"|{EN_ORDINAL_HOUSE}\s+(?:{EN_DIRECTION}\s+)?{EN_WORD_NAME}(?:\s+[A-Z][\w'.-]*){{0,2}})"
     rf"\s*{EN_SUFFIX}"
     rf"(?:\s+\d{{1,4}}(?![\w]))?(?:\s+{EN_DIRECTION}(?![\w]))?(?:\s*,?\s*{EN_UNIT})?"
 )
@@ -468,6 +468,7 @@ def _address_at(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMatc
 # «город Тула улица Гагарина дом 32», «Тула Гагарина 32».
 EN_UNIT_BEFORE = re.compile(rf"(?:^|\s)({EN_UNIT})\s+$")
 RU_CITY_BEFORE = re.compile(rf"(?:^|\s)({RU_CITY}|{RU_REGION})\s+$")
+CITY_MARK_BEFORE = re.compile(r"(?:^|\s)((?i:г\.|город|гор\.))\s*$")  # the city in the core
 CITY_WORD_BEFORE = re.compile(r"(?:^|\s)([А-ЯЁ][\w-]*)\s+$")
 
 
@@ -478,7 +479,7 @@ def _lead_in_part(text: str, offset: int, english: bool) -> int:
     if english:
         match = EN_UNIT_BEFORE.search(before)
         return match.start(1) if match else offset
-    match = RU_CITY_BEFORE.search(before)
+    match = RU_CITY_BEFORE.search(before) or CITY_MARK_BEFORE.search(before)
     if match is None:
         match = CITY_WORD_BEFORE.search(before)
         if match is None or _key(match.group(1)) not in gazetteer("ru").cities:
@@ -548,18 +549,17 @@ def _untyped_with_house(pieces: list[Chunk], index: int) -> int | None:
         if match is None:
             continue
         words = match.group("name").split()
-        if _key(words[0]) in NOT_PLACES or any(_key(word) in NOT_NAMES for word in words):
-            return None
+        if any(_key(word) in NOT_NAMES for word in words):
+            continue  # «Записывайте Казань Баумана 17»: the street starts further on
         city_first = len(words) > 1 and _key(words[0]) in names.cities
         street = " ".join(words[1:] if city_first else words)
         if city_first and len(words) > 2 and names.proper(street) is None:
-            return None  # three capitalised words: no telling the city from the street
+            continue  # three capitalised words: no telling the city from the street
         if names.proper(street) is not None and _key(street) not in names.cities:
             return _lead_in_part(text, start, False)
         if (city_first or (after_city and len(words) == 1 and start == 0)) \
                 and not street[:1].isdigit():
             return _lead_in_part(text, start, False)
-        return None
     return None
 
 

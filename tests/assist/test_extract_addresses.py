@@ -1,0 +1,114 @@
+"""Addresses that Whisper transcribes well enough but the extractor used to cut or miss:
+multi-word street names, a unit before the house, Russian without commas, oblique cases,
+ordinal house numbers, and a phone's digits bleeding into the next address."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.extract.extractor import extract
+from tests.assist.test_extract import entities, run_call
+
+
+def found(text: str, lang: str) -> list[tuple[str, str]]:
+    return [(item.raw, item.value) for item in extract(text, lang) if item.kind == "address"]
+
+
+@pytest.mark.parametrize(("text", "raw", "value"), [
+    ("Deliver to 3310 Maple Ridge Lane, Suite 12, Denver, CO 80203.",
+     "3310 Maple Ridge Lane, Suite 12, Denver, CO 80203",
+     "3310 Maple Ridge Lane, Suite 12, Denver, CO 80203"),
+    ("It's 77 Cherry Blossom Court, Boston.", "77 Cherry Blossom Court, Boston",
+     "77 Cherry Blossom Court, Boston"),
+    ("ship it to 410 oak hollow road, austin, texas 78701",
+     "410 oak hollow road, austin, texas 78701", "410 Oak Hollow road, Austin, Texas 78701"),
+])
+def test_a_multi_word_street_name_keeps_every_word(text: str, raw: str, value: str) -> None:
+    assert found(text, "en") == [(raw, value)]
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("Suite 300 145 Queen Street East Toronto Ontario M5A 1S2",
+     "Suite 300 145 Queen Street East Toronto Ontario M5A 1S2"),
+    ("It's flat 9 27 Hampton Road, Bristol.", "flat 9 27 Hampton Road, Bristol"),
+    ("Apt 4B 600 Pine Avenue, Reno, NV 89502.", "Apt 4B 600 Pine Avenue, Reno, NV 89502"),
+])
+def test_a_unit_said_before_the_house_without_a_comma_is_kept(text: str, raw: str) -> None:
+    assert [item[0] for item in found(text, "en")] == [raw]
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("Записывайте Казань Баумана 17 квартира 4", "Казань Баумана 17 квартира 4"),
+    ("Адрес Пермь Ленина 50", "Пермь Ленина 50"),
+    ("Омск Садовая дом 12 квартира 9", "Омск Садовая дом 12 квартира 9"),
+    ("Воронеж Лесная улица дом 3 квартира 21", "Воронеж Лесная улица дом 3 квартира 21"),
+    ("город Тула улица Мира дом 5 квартира 2", "город Тула улица Мира дом 5 квартира 2"),
+    ("Уфа, Гагарина двадцать два, квартира семь", "Уфа, Гагарина двадцать два, квартира семь"),
+])
+def test_a_russian_address_without_commas_is_found_whole(text: str, raw: str) -> None:
+    assert [item[0] for item in found(text, "ru")] == [raw]
+
+
+@pytest.mark.parametrize("text", [
+    "Анна 25 лет работает у нас",  # a name and a number, no street, no city
+    "Москва 2024 год была тёплой",
+    "Да 15 минут подождите",
+])
+def test_a_name_and_a_number_without_a_known_street_or_city_is_no_address(text: str) -> None:
+    assert found(text, "ru") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Доставка на улицу садовую дом 14", "улица Садовая дом 14"),
+    ("Мы на улице Школьной, дом 9, квартира 3.", "улица Школьная, дом 9, квартира 3"),
+    ("живу на улице строителей дом 40", "улица Строителей дом 40"),
+    ("улица лесной дом 2", "улица Лесная дом 2"),
+    ("Адрес: улице Зеленой, дом 6.", "улица Зеленая, дом 6"),
+])
+def test_a_known_street_in_an_oblique_case_is_given_in_the_nominative(text: str,
+                                                                     value: str) -> None:
+    assert [item[1] for item in found(text, "ru")] == [value]
+
+
+def test_an_unknown_street_in_an_oblique_case_keeps_the_form_heard() -> None:
+    assert [item[1] for item in found("на улице Кукушкиной дом 3", "ru")] == [
+        "улице Кукушкиной дом 3"]
+
+
+@pytest.mark.parametrize(("text", "raw", "value"), [
+    ("It's 7th Maple Grove Road, Leeds.", "7th Maple Grove Road, Leeds",
+     "7 Maple Grove Road, Leeds"),
+    ("Send it to 21st Oak Lane, Austin, Texas 78701.", "21st Oak Lane, Austin, Texas 78701",
+     "21 Oak Lane, Austin, Texas 78701"),
+    ("I live at 300 Third Avenue, Seattle.", "300 Third Avenue, Seattle",
+     "300 Third Avenue, Seattle"),
+    ("We're at 88 5th Avenue, New York.", "88 5th Avenue, New York", "88 5th Avenue, New York"),
+])
+def test_an_ordinal_before_a_named_street_is_the_house(text: str, raw: str, value: str) -> None:
+    assert found(text, "en") == [(raw, value)]
+
+
+@pytest.mark.parametrize("text", ["Turn left on 3rd Street.", "It's on 42nd Street near the park.",
+                                  "Meet me at 5th Avenue."])
+def test_an_ordinal_street_alone_is_no_address(text: str) -> None:
+    assert found(text, "en") == []
+
+
+@pytest.mark.parametrize(("windows", "lang", "address"), [
+    (["Телефон 8 903", "412 55", "18 Ленинский проспект, дом 30, квартира 2."], "ru",
+     "Ленинский проспект, дом 30, квартира 2"),
+    (["Мой номер плюс семь девятьсот пять", "триста двенадцать сорок четыре",
+      "семнадцать Варшавское шоссе, дом 14."], "ru", "Варшавское шоссе, дом 14"),
+    (["Телефон 8 916 204 33 71. 5 Кутузовский проспект дом 2"], "ru",
+     "Кутузовский проспект дом 2"),
+])
+def test_a_phone_said_just_before_does_not_give_the_address_a_house(
+        windows: list[str], lang: str, address: str) -> None:
+    found_ = entities(run_call([("customer", text) for text in windows], lang))
+    assert [item.raw for item in found_ if item.kind == "address"] == [address]
+    assert [item.kind for item in found_].count("phone") == 1
+
+
+def test_a_street_named_for_a_date_keeps_its_number() -> None:
+    assert [item[0] for item in found("Адрес: 8 Марта улица, дом 4", "ru")] == [
+        "8 Марта улица, дом 4"]
