@@ -272,6 +272,11 @@ def _say_address(rng: random.Random, language: str) -> tuple[str, str]:
         house = rng.randint(1, 199)
         house_said = _say_house(rng, house, "ru")
         street = {"before": f"{kind} {name}", "after": f"{name} {kind}", "none": name}[where]
+        oblique = kind == "улица" and name.lower().endswith("ая") and rng.random() < .25
+        if oblique:  # «на улице Лесной», «улица школьной»: Whisper's oblique case
+            street = rng.choice(["улице ", "улица "]) + name[:-2] + "ой"
+        if not stop and rng.random() < .2:
+            comma = " "  # Whisper dropped every comma
         if stop:
             street = street[:1].upper() + street[1:]
         mark = rng.choice(["дом ", "д. ", ""]) if where != "none" else rng.choice(["дом ", "д. "])
@@ -285,12 +290,14 @@ def _say_address(rng: random.Random, language: str) -> tuple[str, str]:
             if stop:
                 unit = unit[:1].upper() + unit[1:]
             parts.append(unit + _say_house(rng, rng.randint(1, 250), "ru"))
-        if rng.random() < .4 or where == "none":
+        if (rng.random() < .4 or where == "none") and not oblique:
             city = rng.choice(RU_CITIES)
             parts.insert(0, ("город " + city) if rng.random() < .3 else city)
         span = comma.join(parts)
         lead = rng.choice(["Адрес: ", "Адрес доставки — ", "Записывайте: ", "Так, ", "",
                            "Значит, ", "Мой адрес: "])
+        if oblique:
+            lead = rng.choice(["Мы на ", "Живу на ", "Доставка на ", ""])
         tail = rng.choice([".", ", подъезд 2.", ", третий этаж.", ", спасибо.", "."])
         return f"{lead}{span}{tail}", span
     house = rng.randint(1, 9999)
@@ -299,10 +306,19 @@ def _say_address(rng: random.Random, language: str) -> tuple[str, str]:
     else:
         house_said = _say_house(rng, house, "en")
     suffix = rng.choice(EN_SUFFIXES)
+    if rng.random() < .2:  # a name of two words: "Willow Creek Drive"
+        second = rng.choice(["Creek", "Ridge", "Hollow", "View", "Meadow", "Brook", "Hill"])
+        name = f"{name} {second.lower() if lower else second}"
     if lower:
         suffix = suffix.lower()
+    if house < 100 and rng.random() < .1:  # Whisper's "9th Church Lane" for house 9
+        house_said = f"{house}" + ({1: "st", 2: "nd", 3: "rd"}.get(house % 10, "th")
+                                   if house % 100 not in (11, 12, 13) else "th")
     parts = [f"{house_said} {name} {suffix}"]
-    if rng.random() < .4:
+    if rng.random() < .1:  # a unit said first, no comma: "Unit 5 220 King Street"
+        unit = rng.choice(["Unit ", "Flat ", "Apartment ", "Suite ", "unit "])
+        parts[0] = f"{unit}{rng.randint(1, 40)} {parts[0]}"
+    elif rng.random() < .4:
         unit = rng.choice(["Apartment ", "Apt ", "Suite ", "Unit ", "apartment "])
         parts.append(unit + rng.choice([str(rng.randint(1, 40)), f"{rng.randint(1, 9)}B"]))
     if rng.random() < .6:
@@ -350,9 +366,14 @@ def generate(rng: random.Random, language: str) -> Variant:
         text, span = _say_address(rng, language)
         phone_text, value = _say_phone(rng, language)
         said_phone = f"{'Телефон' if ru else 'My phone is'} {phone_text}."
-        sentences += [text, said_phone] if rng.random() < .5 else [said_phone, text]
         addresses.append(span)
         phones.append(value)
+        if rng.random() < .25 and "." not in phone_text:
+            # the phone's last window runs into the address's, with no full stop between
+            said_phone = said_phone[:-1]
+            return Variant(language, (*_windows(rng, said_phone), *_windows(rng, text)),
+                           (value,), (span,))
+        sentences += [text, said_phone] if rng.random() < .5 else [said_phone, text]
     text = " ".join(sentence.strip() for sentence in sentences)
     if rng.random() < .15:  # Whisper's dropped capitals, everywhere
         lowered = text.lower()
