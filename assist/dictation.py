@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
-from assist.extract.addresses import street_name
+from assist.extract.addresses import address_fields, street_name
 from assist.extract.gazetteer import gazetteer
 from assist.extract.numbers import spoken_to_digits
 from assist.extract.registry import Found, finder
@@ -47,6 +47,7 @@ CLOSE = 0.25  # hypotheses within this of the best's average log-probability are
 PARTS = re.compile(r"^([^:]+?):")
 UNIT_WORD = re.compile(r"\b(?:apartment|apt|suite|unit|flat)\b|квартир|офис|корпус|строени",
                        re.I)
+NEXT_NUMBER = re.compile(r"[\s,;:-]*\d")  # a number right after an address may be its unit
 STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the card's is its
 # correction: the customer's line mangles street names, operators misread numbers
 ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
@@ -204,8 +205,10 @@ class Hypotheses:
 def _address_doubts(entity: EntityExtracted, heard: _Heard) -> list[str]:
     """A unit said but missing from the card; a street name no known street resembles."""
     doubts: list[str] = []
-    if entity.raw in heard.text and UNIT_WORD.search(heard.text.replace(entity.raw, " ")):
-        doubts.append("apartment")
+    if entity.raw in heard.text:
+        after = heard.text[heard.text.index(entity.raw) + len(entity.raw):]
+        if UNIT_WORD.search(heard.text.replace(entity.raw, " ")) or NEXT_NUMBER.match(after):
+            doubts.append("apartment")  # a unit said, or a number heard right after it
     name = street_name(entity.value)
     known = gazetteer(heard.language if heard.language in ("ru", "en") else "en")
     if name and known.proper(name) is None and not all(
@@ -225,14 +228,21 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
                        ) -> tuple[ReadbackChecked, EntityExtracted | None]:
     """The read-back's verdict, and the card it confirms or corrects (None: unchanged).
 
-    A read-back that matches confirms an uncertain card. One that differs only in parts the
+    A read-back that matches confirms an uncertain card (taking the read-back's value, which
+    may complete it). One that differs only in parts the
     card was unsure of, with a value the customer's own hypotheses also heard, corrects it:
     the clean leg is trusted there. Any other difference stays a mismatch for the operator
     to resolve with the customer."""
     if check.matched:
-        if not given.uncertain:
+        # a part the read-back did not say either stays unsure (a unit neither side has)
+        remaining = tuple(part for part in given.uncertain
+                          if part != "all" and not _said(given.kind, check.repeated, part))
+        if not given.uncertain or remaining == given.uncertain:
             return check, None
-        return check, replace(given, entity_id=new_id(), uncertain=(), source="readback",
+        # the read-back's value: equal where both have a part, and it may hold one the card
+        # lacked (a unit the customer's line lost)
+        return check, replace(given, entity_id=new_id(), value=check.repeated,
+                              uncertain=remaining, source="readback",
                               supersedes=given.entity_id, at=check.at, corrected=False)
     differing = {_part(difference) for difference in check.differences}
     if given.kind == "address" and differing == {"street"} and _close_street(check):
@@ -249,6 +259,14 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
     confirmed = replace(check, matched=True, differences=(), given=check.repeated,
                         given_entity=revised.entity_id)
     return confirmed, revised
+
+
+def _said(kind: str, value: str, part: str) -> bool:
+    """Whether `value` holds `part` (an address's apartment, say); a phone's digits and an
+    e-mail's parts are always there."""
+    if kind != "address":
+        return True
+    return part in address_fields(value)
 
 
 def _close_street(check: ReadbackChecked) -> bool:

@@ -188,3 +188,24 @@ def test_a_unit_said_but_missing_from_the_card_is_uncertain() -> None:
     card = EntityExtracted(1, "address", "220 King Street West", "220 King Street West",
                            "customer", 3, (8, 28), 1.0, 3.0, 3.2)
     assert chooser.uncertain(card) == ("apartment",)
+
+
+def test_a_number_heard_right_after_an_address_makes_its_unit_uncertain() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "Send it to 2115 Commerce Parkway, 3300 Dallas, Texas.", 1.0,
+                        4))
+    card = EntityExtracted(1, "address", "2115 Commerce Parkway", "2115 Commerce Parkway",
+                           "customer", 4, (11, 32), 1.0, 3.0, 3.2)
+    assert "apartment" in chooser.uncertain(card)
+
+
+def test_a_read_back_that_lacks_the_unsure_unit_leaves_it_unsure() -> None:
+    card = EntityExtracted(3, "address", "2115 Commerce Parkway", "2115 Commerce Parkway",
+                           "customer", 7, (0, 21), 1.0, 4.0, 4.2, uncertain=("apartment",))
+    same = ReadbackChecked("address", True, (), card.value, "customer", 3,
+                           "2115 Commerce Parkway", "operator", 5, 9.0)
+    assert revise_on_readback(same, card, hypotheses(), lambda: 8) == (same, None)
+    fuller = replace(same, repeated="2115 Commerce Parkway, suite 300")
+    verdict, revised = revise_on_readback(fuller, card, hypotheses(), lambda: 8)
+    assert verdict is fuller
+    assert revised is not None and revised.value.endswith("suite 300") and not revised.uncertain
