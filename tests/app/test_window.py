@@ -160,7 +160,11 @@ def test_mute_hides_cards_at_once_and_keeps_new_ones_off(qtbot: QtBot,
     assert window.hint_count() == 0 and window.muted_banner.isVisible()
     deliver(qtbot, window.bridge, card(3))  # raced with the click: never on screen
     assert window.hint_count() == 0
-    window.mute_action.trigger()
+    # the engine answers the unmute with its own state (from the controls' thread): let it
+    # arrive before the snooze below, or it would clear the snooze banner after the fact
+    with qtbot.waitSignal(window.bridge.hints_controlled, timeout=3000,
+                          check_params_cb=lambda event: not event.muted):
+        window.mute_action.trigger()
     assert not window.session.muted and not window.muted_banner.isVisible()
     deliver(qtbot, window.bridge, HintsControlled(False, 300.0, (), 0.0))
     assert window.snooze_banner.isVisible()
