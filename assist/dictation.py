@@ -228,37 +228,56 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
                        ) -> tuple[ReadbackChecked, EntityExtracted | None]:
     """The read-back's verdict, and the card it confirms or corrects (None: unchanged).
 
-    A read-back that matches confirms an uncertain card (taking the read-back's value, which
-    may complete it). One that differs only in parts the
-    card was unsure of, with a value the customer's own hypotheses also heard, corrects it:
-    the clean leg is trusted there. Any other difference stays a mismatch for the operator
-    to resolve with the customer."""
+    A read-back that matches confirms the parts of an uncertain card it said (taking its
+    value only when it holds every part the card holds: it may complete the card, never
+    shorten it). One that differs only in parts the card was unsure of, to a value the
+    customer's own hypotheses also heard, or only in a street name the card was unsure of,
+    corrects it: the clean leg is trusted there. Any other difference stays a mismatch for
+    the operator to resolve with the customer."""
     if check.matched:
         # a part the read-back did not say either stays unsure (a unit neither side has)
         remaining = tuple(part for part in given.uncertain
                           if part != "all" and not _said(given.kind, check.repeated, part))
         if not given.uncertain or remaining == given.uncertain:
             return check, None
-        # the read-back's value: equal where both have a part, and it may hold one the card
-        # lacked (a unit the customer's line lost)
-        return check, replace(given, entity_id=new_id(), value=check.repeated,
-                              uncertain=remaining, source="readback",
-                              supersedes=given.entity_id, at=check.at, corrected=False)
+        value = check.repeated if _holds_all(given, check.repeated) else given.value
+        revised = replace(given, entity_id=new_id(), value=value, uncertain=remaining,
+                          source="readback", supersedes=given.entity_id, at=check.at,
+                          corrected=False)
+        return replace(check, given_entity=revised.entity_id), revised
     differing = {_part(difference) for difference in check.differences}
-    if given.kind == "address" and differing == {"street"} and _close_street(check):
-        pass  # the clean leg's street name, where the customer's line mangled it
+    unsure = set(given.uncertain)
+    if (given.kind == "address" and differing == {"street"} and unsure & {"street", "all"}
+            and _close_street(check)):
+        # the clean leg's street name, where the customer's line mangled it
+        value = _with_street(given.value, check.repeated)
+        remaining = tuple(part for part in given.uncertain if part not in ("street", "all"))
     else:
-        unsure = set(given.uncertain)
         if not ("all" in unsure or differing <= unsure):
             return check, None
-        if not hypotheses.supports(given, check.repeated):
+        if not hypotheses.supports(given, check.repeated) or not _holds_all(given,
+                                                                             check.repeated):
             return check, None
-    revised = replace(given, entity_id=new_id(), value=check.repeated, uncertain=(),
+        value, remaining = check.repeated, ()
+    revised = replace(given, entity_id=new_id(), value=value, uncertain=remaining,
                       source="readback", supersedes=given.entity_id, at=check.at,
                       corrected=True)
-    confirmed = replace(check, matched=True, differences=(), given=check.repeated,
+    confirmed = replace(check, matched=True, differences=(), given=value,
                         given_entity=revised.entity_id)
     return confirmed, revised
+
+
+def _holds_all(given: EntityExtracted, value: str) -> bool:
+    """Whether `value` has every part `given` has (an address's unit, say)."""
+    if given.kind != "address":
+        return True
+    return set(address_fields(given.value)) <= set(address_fields(value))
+
+
+def _with_street(value: str, source: str) -> str:
+    """`value` with its street name as `source` says it."""
+    ours, theirs = street_name(value), street_name(source)
+    return value.replace(ours, theirs, 1) if ours and theirs else value
 
 
 def _said(kind: str, value: str, part: str) -> bool:
@@ -284,7 +303,7 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     """A number the operator read back, where the customer's own card is missing (their
     line lost or split it), becomes the customer's card when the digits the customer was
     heard saying just before are, in order, the end of it, with at most the country or
-    trunk digits unheard. A read-back that changes any heard digit adopts nothing."""
+    trunk digit unheard. A read-back that changes any heard digit adopts nothing."""
     if repeated.kind != "phone":
         return None
     heard = hypotheses.heard_digits(customer, repeated.start)
@@ -293,8 +312,8 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     digits, utterance = heard
     wanted = "".join(DIGITS.findall(repeated.value))
     tail = digits[-(len(wanted) - 1):] if len(digits) >= len(wanted) - 1 else digits
-    if len(tail) < len(wanted) - 2 or not wanted.endswith(tail):
-        return None
+    if len(tail) < len(wanted) - 1 or not wanted.endswith(tail):
+        return None  # every digit but the country's (or trunk) one must have been heard
     card = replace(repeated, entity_id=new_id(), speaker=customer, utterance_id=utterance,
                    span=(0, 0), uncertain=(), source="readback", supersedes=None,
                    corrected=False)

@@ -106,7 +106,7 @@ class Engine:
         # by default: dictation (what the operator asked for, digits being said) gets n-best
         # beam search; every other window the fast path
         self._policy = policy if policy is not None else DictationPolicy()
-        self._context_writers = tuple(context_writers) if context_writers is not None else ()
+        self._context_writers = tuple(context_writers) if context_writers is not None else None
         self._stop = threading.Event()
         self._lock = threading.Lock()  # stats and state
         self._call_lock = threading.Lock()  # which pipeline (if any) the controls go to
@@ -214,9 +214,9 @@ class Engine:
             return
         with self._call_lock:
             pipeline = self._pipeline
-            if pipeline is not None:
-                pipeline.control(lambda: action(rules))
-                return
+        if pipeline is not None:
+            pipeline.control(lambda: action(rules))  # runs it at once if the call is ending
+            return
         action(rules)  # between calls: the rule session's own lock serialises it
 
     def stop(self) -> None:
@@ -248,7 +248,8 @@ class Engine:
         self.stats = CallStats()
         context = CallContext(speakers[: source.channels],
                               self.config.channels.languages[: source.channels])
-        writers = self._context_writers or (learn_languages, Expectations())
+        writers = (self._context_writers if self._context_writers is not None
+                   else (learn_languages, Expectations()))
         pipeline = CallPipeline(self.config, [*self._sinks, *sinks], context, self._rules,
                                 lambda: self.stats.rtf, charge_queue_wait=pace != "simulated",
                                 writers=writers)
@@ -266,8 +267,8 @@ class Engine:
         finally:
             self._source = None
             with self._call_lock:
-                pipeline.close()
-                self._pipeline = None
+                self._pipeline = None  # controls from now on run at once (or in the pipeline
+            pipeline.close()  # if they got it first: it runs them before it stops)
         self.stats.wall_s = time.perf_counter() - begin
         self.stats.wasted = call.wasted
         self._set_state("stopped", "", end)
@@ -328,6 +329,7 @@ class _Call:
         self._scheduler: Scheduler | None = None
         self._clock: Callable[[], float] = lambda: 0.0
         self._utterance_id = 0
+        self._publishing = threading.Lock()
         self._energy = [0.0] * channels
         self._energy_samples = [0] * channels
         self._levels_at = 0.0
@@ -360,7 +362,7 @@ class _Call:
 
     def worker(self, take: Callable[[], Window | None], on_done: Callable[[Outcome], None],
                clock: Callable[[], float]) -> AsrWorker:
-        # batch pacing lets the context catch up before each window: same text every run
+        # batch pacing lets the context catch up before each window (simulated: exactly)
         catch_up = None if self._pace == "realtime" else self._pipeline.wait_idle
         context: WindowContext = self._pipeline.context
         return AsrWorker(self._recognizer, self._config, take, on_done, clock, context,
@@ -425,13 +427,19 @@ class _Call:
             self._engine._emit(UtteranceSuppressed(speaker, window.start, window.end,
                                                    outcome.verdict.reason, emitted))
             return
-        self._utterance_id += 1
-        self._engine._count(utterances=1)
+        with self._publishing:  # the feed and the ASR threads both publish: one id, in order
+            self._utterance_id += 1
+            self._engine._count(utterances=1)
+            self._post(outcome, ready, speaker, self._utterance_id)
+
+    def _post(self, outcome: Outcome, ready: Ready, speaker: str, utterance_id: int) -> None:
+        recognized, window, emitted = ready.recognized, ready.window, ready.emitted
+        assert outcome.recognition is not None and outcome.verdict is not None
         recognition = outcome.recognition
         times = StageTimes(window.captured, window.endpointed, recognized.asr_start,
                            recognized.asr_end, emitted)
         self._pipeline.recognized(TranscriptUpdated(
-            utterance_id=self._utterance_id, speaker=speaker, channel=window.channel,
+            utterance_id=utterance_id, speaker=speaker, channel=window.channel,
             text=outcome.verdict.text, start=window.start, end=window.end, final=True,
             language=recognition.language, times=times, window_reason=window.reason,
             avg_logprob=recognition.avg_logprob, no_speech_prob=recognition.no_speech_prob,

@@ -8,11 +8,12 @@ other engine event and the operator's controls go through the same queue, so the
 the sinks are only ever called from that thread (sinks need no locks of their own) and a
 mute takes effect between two utterances, never in the middle of one.
 
-Lock order: there is none to get wrong, because no lock is held while another is taken.
-Each lock guards its own state and is released before calling out: the engine's stats lock,
-the scheduler's lock (assist/asr/scheduler.py), this queue's, the call context's and the
-rule session's (which holds it while its own sources and gate run, and sends their events
-after releasing it).
+Lock order: the engine's call lock, then this pipeline's closing lock, then the queue's
+(a control is queued, or the stop put, under the closing lock). No other lock is held while
+another is taken: the engine's stats lock, the scheduler's (assist/asr/scheduler.py), the
+call context's and the rule session's (held while its own sources and gate run; their
+events go out after it is released) each guard their own state. Nothing waits for the
+pipeline thread while holding a lock.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ _STOP = object()
 
 
 def learn_languages(context: CallContext, event: Event) -> None:
-    """Each leg's call language is the language of its latest final utterance."""
+    """Each channel's language is the language of its latest final utterance (for context
+    writers and decode policies; the recognizer keeps its own per-channel language lock)."""
     if isinstance(event, TranscriptUpdated) and event.final and event.language:
         context.set_language(event.channel, event.language)
 
@@ -103,9 +105,12 @@ class CallPipeline:
             text, language, extract_config.region_for(language), extract_config.gazetteer,
             extract_config.gazetteer_min_score))
         self._entities: dict[int, EntityExtracted] = {}  # every card, by id (read-backs)
+        self._revised: dict[int, int] = {}  # card id -> the id of the card that revised it
         self._queue: queue.Queue[object] = queue.Queue(CAPACITY)
         self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
         self._dropped_levels = 0
+        self._closing = False
+        self._closing_lock = threading.Lock()  # a control is queued before the stop or run
 
     # -- from any thread ----------------------------------------------------------------
 
@@ -138,11 +143,13 @@ class CallPipeline:
         self._queue.put(_Tick(now, tuple(speaking)))
 
     def control(self, action: Callable[[], None]) -> None:
-        """Run an operator control between two utterances."""
-        if self.on_thread:
-            action()
-        else:
-            self._queue.put(_Control(action))
+        """Run an operator control between two utterances (at once once the call is ending:
+        a control is never queued behind the stop and lost)."""
+        with self._closing_lock:
+            if not self._closing and not self.on_thread:
+                self._queue.put(_Control(action))
+                return
+        action()
 
     def wait_idle(self) -> None:
         """Return once everything posted so far is done (batch pacing: the recognizer then
@@ -152,8 +159,11 @@ class CallPipeline:
 
     def close(self) -> None:
         """Finish what is queued, then stop the thread."""
-        if self._thread.is_alive():
-            self._queue.put(_STOP)
+        with self._closing_lock:
+            self._closing = True
+            if self._thread.is_alive():
+                self._queue.put(_STOP)
+        if self._thread.is_alive() and not self.on_thread:
             self._thread.join()
         if self._dropped_levels:
             log.info("pipeline: %d level reports dropped while it was busy",
@@ -189,7 +199,12 @@ class CallPipeline:
         # what follows is charged to the cards' age
         base = item.transcript.times.emitted + (begin - item.posted if self._charge_queue_wait
                                                 else 0.0)
-        transcript = self._hypotheses.choose(item.transcript)
+        try:
+            transcript = self._hypotheses.choose(item.transcript)
+        except Exception:  # a bug in the choice must not cost the transcript
+            log.exception("choosing a hypothesis failed on utterance %d",
+                          item.transcript.utterance_id)
+            transcript = item.transcript
         self._deliver(transcript)
         self._learn(transcript)
         found: list[Event] = []
@@ -221,26 +236,40 @@ class CallPipeline:
         events: list[Event] = []
         checked = {event.repeated_entity for event in found if isinstance(event, ReadbackChecked)}
         for event in found:
-            if isinstance(event, EntityExtracted):
-                unsure = self._hypotheses.uncertain(event)
-                if unsure:
-                    event = replace(event, uncertain=unsure)
-                self._entities[event.entity_id] = event
+            try:
+                events += self._understand(event, checked)
+            except Exception:  # a bug here must not cost the card: it goes out as found
+                log.exception("marking %s failed", type(event).__name__)
                 events.append(event)
-                if event.entity_id not in checked:
-                    events += self._adopt(event)
-                continue
-            given = self._entities.get(event.given_entity)
-            if given is None:
-                events.append(event)
-                continue
-            verdict, revised = revise_on_readback(event, given, self._hypotheses,
-                                                  self._extractor.new_id)
-            if revised is not None:
-                self._entities[revised.entity_id] = revised
-                events.append(revised)
-            events.append(verdict)
         return events
+
+    def _understand(self, event: EntityExtracted | ReadbackChecked, checked: set[int]
+                    ) -> list[Event]:
+        if isinstance(event, EntityExtracted):
+            if event.supersedes is not None:  # the card on screen may be a later revision
+                event = replace(event, supersedes=self._latest(event.supersedes))
+            unsure = self._hypotheses.uncertain(event)
+            if unsure:
+                event = replace(event, uncertain=unsure)
+            self._entities[event.entity_id] = event
+            return [event, *([] if event.entity_id in checked else self._adopt(event))]
+        given = self._entities.get(self._latest(event.given_entity))
+        if given is None:
+            return [event]
+        verdict, revised = revise_on_readback(replace(event, given_entity=given.entity_id),
+                                              given, self._hypotheses,
+                                              self._extractor.new_id)
+        if revised is None:
+            return [verdict]
+        self._entities[revised.entity_id] = revised
+        self._revised[given.entity_id] = revised.entity_id
+        return [revised, verdict]
+
+    def _latest(self, entity_id: int) -> int:
+        """The newest revision of a card (the read-back may have confirmed or corrected it)."""
+        while entity_id in self._revised:
+            entity_id = self._revised[entity_id]
+        return entity_id
 
     def _adopt(self, event: EntityExtracted) -> list[Event]:
         """The other speaker's card made from this read-back, when theirs is missing."""

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 # Letters a leg locked to a language never emits (the other script of the two we serve).
 SCRIPTS = {"ru": re.compile(r"[A-Za-z]"), "en": re.compile(r"[А-Яа-яЁё]")}
+CYRILLIC_LEAD = re.compile("[ÐÑÒÓ]")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class WhisperRecognizer:
         release_freed_memory()
         self._options = self._decoding_options()
         self._locks: dict[str, tuple[int, ...]] = {}
+        self._merged: dict[str, list[int]] = {}
         log.info("loaded model %s (%s) from %s", config.model, self.resolved.source,
                  self.resolved.location)
 
@@ -228,16 +230,31 @@ class WhisperRecognizer:
         if cached is None:
             foreign = SCRIPTS[language]
             tokenizer = self._model.hf_tokenizer
-            end = self._model.hf_tokenizer.token_to_id("<|endoftext|>") or 50257
-            cached = tuple(index for index in range(end)
-                           if foreign.search(tokenizer.decode([index])))
+            end = tokenizer.token_to_id("<|endoftext|>") or 50257
+            cached = tuple(
+                index for index in range(end)
+                if foreign.search(tokenizer.decode([index]))
+                # a token holding only part of a Cyrillic letter decodes to U+FFFD: its
+                # byte-level form shows the UTF-8 lead byte (0xD0-0xD3 are "ÐÑÒÓ" there)
+                or (language == "en" and CYRILLIC_LEAD.search(tokenizer.id_to_token(index)
+                                                              or "")))
             self._locks[language] = cached
         return cached
+
+    def _suppressed(self, language: str, locked: tuple[int, ...]) -> list[int]:
+        """The configured suppressed tokens plus a locked leg's, sorted once per language."""
+        key = language if locked else ""
+        merged = self._merged.get(key)
+        if merged is None:
+            merged = sorted({*(self._options.suppress_tokens or []), *locked})
+            self._merged[key] = merged
+        return merged
 
     def _options_for(self, options: DecodeOptions | None, language: str) -> Any:
         """faster-whisper's options with this window's overrides and the leg's script lock
         (the fast path of an unlocked leg: as configured)."""
-        locked = self._script_lock(language)
+        email = options is not None and options.reason == "dictation:email"
+        locked = () if email else self._script_lock(language)  # e-mails are Latin letters
         if options is None and not locked:
             return self._options
         if options is None:
@@ -249,10 +266,11 @@ class WhisperRecognizer:
             changes["initial_prompt"] = options.prompt or None
         if options.hotwords is not None:
             changes["hotwords"] = options.hotwords or None
-        if options.suppress_tokens is not None or locked:
-            base = list(self._options.suppress_tokens or [])
-            changes["suppress_tokens"] = sorted({*base, *(options.suppress_tokens or ()),
-                                                 *locked})
+        if options.suppress_tokens:
+            changes["suppress_tokens"] = sorted({*self._suppressed(language, locked),
+                                                 *options.suppress_tokens})
+        elif locked:
+            changes["suppress_tokens"] = self._suppressed(language, locked)
         return dataclasses.replace(self._options, **changes) if changes else self._options
 
     def recognize(self, audio: Audio, language: str,

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assist.asr.guards import Verdict, judge
 from assist.asr.options import DecodeOptions, DecodePolicy, FastPath, NoContext, WindowContext
@@ -65,7 +65,8 @@ class AsrWorker:
     """Takes windows one at a time (`take` returns None when the call is over) and reports
     each outcome. When a window starts it reads the call context and lets the policy choose
     the window's decode options; `before_window` (batch pacing) first lets the context catch
-    up with every utterance recognised before it, so a file gives the same text every run."""
+    up with every utterance posted before it (in simulated pacing that is every one recognised
+    before it, so a file gives the same text every run)."""
 
     def __init__(
         self,
@@ -123,6 +124,11 @@ class AsrWorker:
                 recognition.compression_ratio,
                 self._config.guards,
             )
+            if recognition.alternatives:  # rivals pass the same text guards as the best
+                rivals = tuple((judged.text, score) for text, score in recognition.alternatives
+                               if (judged := judge(text, None, None, None,
+                                                   self._config.guards)).reason is None)
+                recognition = replace(recognition, alternatives=rivals)
         except Exception as exc:
             log.exception("recognizer failed on a %.1f s window", window.duration)
             return Outcome(window, None, None, time.perf_counter() - begin, started, str(exc),

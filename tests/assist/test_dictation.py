@@ -144,7 +144,7 @@ def test_a_matching_read_back_confirms_an_uncertain_card() -> None:
     card = entity("phone", "+14155550132", uncertain=("all",))
     same = check("+14155550132", "+14155550132", True, ())
     verdict, revised = revise_on_readback(same, card, chooser, lambda: 6)
-    assert verdict is same and revised is not None
+    assert verdict.matched and verdict.given_entity == 6 and revised is not None
     assert revised.value == card.value and revised.uncertain == () and revised.supersedes == 1
     sure = entity("phone", "+14155550132")
     assert revise_on_readback(same, sure, chooser, lambda: 6) == (same, None)
@@ -171,12 +171,16 @@ def test_the_read_backs_street_name_corrects_a_mangled_one() -> None:
     chooser = hypotheses()
     card = EntityExtracted(3, "address", "Новосиберск, улица Лисная, дом 26",
                            "Новосиберск, улица Лисная, дом 26", "customer", 4, (0, 30), 1.0,
-                           4.0, 4.2)
+                           4.0, 4.2, uncertain=("street",))
     street = ReadbackChecked("address", False, ("street: лисная given, лесная repeated",),
                              card.value, "customer", 3, "улица Лесная, дом 26", "operator", 5,
                              9.0)
     verdict, revised = revise_on_readback(street, card, chooser, lambda: 7)
-    assert verdict.matched and revised is not None and revised.value == "улица Лесная, дом 26"
+    assert verdict.matched and revised is not None
+    assert revised.value == "Новосиберск, улица Лесная, дом 26" and not revised.uncertain
+    # a street the card was sure of is not overwritten by the read-back's
+    sure = replace(card, uncertain=())
+    assert revise_on_readback(street, sure, chooser, lambda: 7) == (street, None)
     house = ReadbackChecked("address", False, ("house: 26 given, 27 repeated",), card.value,
                             "customer", 3, "улица Лисная, дом 27", "operator", 5, 9.0)
     assert revise_on_readback(house, card, chooser, lambda: 7) == (house, None)
@@ -207,5 +211,15 @@ def test_a_read_back_that_lacks_the_unsure_unit_leaves_it_unsure() -> None:
     assert revise_on_readback(same, card, hypotheses(), lambda: 8) == (same, None)
     fuller = replace(same, repeated="2115 Commerce Parkway, suite 300")
     verdict, revised = revise_on_readback(fuller, card, hypotheses(), lambda: 8)
-    assert verdict is fuller
+    assert verdict.matched and verdict.given_entity == 8
     assert revised is not None and revised.value.endswith("suite 300") and not revised.uncertain
+
+
+def test_a_read_back_never_shortens_a_card() -> None:
+    card = EntityExtracted(3, "address", "12 Smallville Road, apartment 5",
+                           "12 Smallville Road, apartment 5", "customer", 7, (0, 30), 1.0, 4.0,
+                           4.2, uncertain=("street",))
+    shorter = ReadbackChecked("address", True, (), card.value, "customer", 3,
+                              "12 Smallville Road", "operator", 5, 9.0)
+    _, revised = revise_on_readback(shorter, card, hypotheses(), lambda: 8)
+    assert revised is not None and revised.value == card.value  # apartment 5 kept
