@@ -46,7 +46,7 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceSuppressed,
 )
-from assist.extract.extractor import extract, language_of
+from assist.extract.extractor import extract_with
 from assist.extract.registry import outputs
 from assist.latency_log import LatencyLog
 from assist.records import to_record
@@ -417,9 +417,7 @@ def extract_line(line: str, default_language: str | None, config: ExtractConfig)
         text = item["text"]
     else:
         return {"id": ident, "error": "expected a string 'text' or a list 'segments'"}
-    region = config.region_for(language_of(text, language))
-    found = extract(text, language, region, config.gazetteer, config.gazetteer_min_score)
-    return {"id": ident, **outputs(found)}
+    return {"id": ident, **outputs(extract_with(config, text, language))}
 
 
 def _write_line(stream: IO[str], record: dict[str, Any]) -> None:

@@ -50,6 +50,7 @@ UNIT_WORD = re.compile(r"\b(?:apartment|apt|suite|unit|flat)\b|квартир|о
 NEXT_NUMBER = re.compile(r"[\s,;:-]*\d")  # a number right after an address may be its unit
 STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the card's is its
 # correction: the customer's line mangles street names, operators misread numbers
+KEEP_S = 600.0  # hypotheses are kept this long: past the read-back window (300 s by default)
 ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
 
 
@@ -130,25 +131,28 @@ class Hypotheses:
         """The hypothesis to believe: the best, unless it holds no entity and a close rival
         does (read with the speaker's previous utterance, which a dictation may continue)."""
         previous = self._last.get(event.speaker, "")
+        best = event.avg_logprob or 0.0
+        close = [(text, score) for text, score in [(event.text, best), *event.alternatives]
+                 if best - score <= CLOSE]
         chosen = event
-        if event.alternatives:
-            options = [(event.text, event.avg_logprob or 0.0), *event.alternatives]
-            best = options[0][1]
-            rivals = [(text, score) for text, score in options if best - score <= CLOSE]
-            if not self._holds(previous, event.text, event.language):
-                for text, score in rivals[1:]:
-                    if self._holds(previous, text, event.language):
-                        chosen = replace(event, text=text, avg_logprob=score)
-                        break
-        rivals_text = tuple(text for text, score in
-                            [(event.text, event.avg_logprob or 0.0), *event.alternatives]
-                            if text != chosen.text
-                            and (event.avg_logprob or 0.0) - score <= CLOSE)
+        if len(close) > 1 and not self._holds(previous, event.text, event.language):
+            for text, score in close[1:]:
+                if self._holds(previous, text, event.language):
+                    chosen = replace(event, text=text, avg_logprob=score)
+                    break
+        self._forget_before(event.start - KEEP_S)
         self._heard[chosen.utterance_id] = _Heard(
             chosen.speaker, chosen.utterance_id, chosen.start, chosen.end, chosen.text,
-            chosen.language, chosen.avg_logprob, rivals_text)
+            chosen.language, chosen.avg_logprob,
+            tuple(text for text, _ in close if text != chosen.text))
         self._last[event.speaker] = chosen.text
         return chosen
+
+    def _forget_before(self, time: float) -> None:
+        """What was heard long ago no card or read-back refers to any more: a long call's
+        memory stays bounded."""
+        for utterance_id in [key for key, heard in self._heard.items() if heard.end < time]:
+            del self._heard[utterance_id]
 
     def _holds(self, previous: str, text: str, language: str) -> bool:
         joined = f"{previous} {text}".strip()

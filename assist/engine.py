@@ -52,7 +52,7 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceSuppressed,
 )
-from assist.extract.extractor import extract
+from assist.extract.extractor import extract_with
 from assist.pacing import run_live, run_simulated
 from assist.pipeline import CallPipeline, ContextWriter, learn_languages
 from assist.rules.book import RuleBook
@@ -171,11 +171,9 @@ class Engine:
         stemmers): do it while loading, not on the call's first number or phrase."""
         samples = (("en", "My number is 415 555 0132, and I live at 12 Baker Street."),
                    ("ru", "Мой номер 8 916 123-45-67, живу на улице Ленина, дом 12."))
-        extract_config = self.config.extract
         for language, text in samples:
             try:
-                extract(text, language, extract_config.region_for(language),
-                        extract_config.gazetteer, extract_config.gazetteer_min_score)
+                extract_with(self.config.extract, text, language)
                 if self._rules is not None:
                     CallRules(self._rules.compiled).on_transcript(
                         "customer", text, language, 1.0, 1.0)

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from assist.config import EngineConfig
 from assist.context import CallContext
@@ -37,7 +38,7 @@ from assist.events import (
     TranscriptUpdated,
     UtteranceProcessed,
 )
-from assist.extract.extractor import CallExtractor, extract
+from assist.extract.extractor import CallExtractor, extract_with
 from assist.rules.session import RuleSession
 
 log = logging.getLogger(__name__)
@@ -100,10 +101,7 @@ class CallPipeline:
         self._charge_queue_wait = charge_queue_wait
         self._writers = tuple(writers)
         self._extractor = CallExtractor(config.extract)
-        extract_config = config.extract
-        self._hypotheses = Hypotheses(lambda text, language: extract(
-            text, language, extract_config.region_for(language), extract_config.gazetteer,
-            extract_config.gazetteer_min_score))
+        self._hypotheses = Hypotheses(partial(extract_with, config.extract))
         self._entities: dict[int, EntityExtracted] = {}  # every card, by id (read-backs)
         self._revised: dict[int, int] = {}  # card id -> the id of the card that revised it
         self._queue: queue.Queue[object] = queue.Queue(CAPACITY)

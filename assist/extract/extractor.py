@@ -62,6 +62,13 @@ def extract(
     return found
 
 
+
+def extract_with(config: ExtractConfig, text: str, language: str | None) -> list[Found]:
+    """`extract` with the settings' region for the text's language and their gazetteer."""
+    language = language_of(text, language)
+    return extract(text, language, config.region_for(language), config.gazetteer,
+                   config.gazetteer_min_score)
+
 @dataclass
 class _Said:
     utterance_id: int
@@ -120,12 +127,9 @@ class CallExtractor:
         state.said.append(current)
         joined = " ".join(item.text for item in context)
         base = context[0].offset
-        language = language_of(joined, utterance.language)
-        region = config.region_for(language)
         events: list[EntityExtracted | ReadbackChecked] = []
         said_end = len(joined.rstrip()) - 1
-        for found in extract(joined, language, region, config.gazetteer,
-                             config.gazetteer_min_score):
+        for found in extract_with(config, joined, utterance.language):
             start, end = base + found.start, base + found.end
             current.completed = current.completed or found.end >= said_end
             if end <= current.offset and not found.corrected:

@@ -9,6 +9,7 @@ from assist.asr.dictation import DictationPolicy
 from assist.asr.options import ChannelState
 from assist.context import CallContext
 from assist.dictation import (
+    KEEP_S,
     Expectations,
     Hypotheses,
     adopt_readback,
@@ -223,3 +224,12 @@ def test_a_read_back_never_shortens_a_card() -> None:
                               "12 Smallville Road", "operator", 5, 9.0)
     _, revised = revise_on_readback(shorter, card, hypotheses(), lambda: 8)
     assert revised is not None and revised.value == card.value  # apartment 5 kept
+
+
+def test_what_was_heard_long_ago_is_forgotten() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "415 555 0132.", 1.0, 1, logprob=-1.1))
+    old = entity("phone", "+14155550132", utterance=1)
+    assert chooser.uncertain(old) == ("all",)
+    chooser.choose(said("customer", "Thanks, bye.", 1.0 + KEEP_S + 10.0, 2))
+    assert chooser.uncertain(old) == ()  # nothing kept about utterance 1
