@@ -325,7 +325,6 @@ class _Call:
                                         engine._detector_factory())
                              for channel in range(channels)]
         self._scheduler: Scheduler | None = None
-        self._clock: Callable[[], float] = lambda: 0.0
         self._utterance_id = 0
         self._publishing = threading.Lock()
         self._energy = [0.0] * channels
@@ -350,8 +349,7 @@ class _Call:
         self._scheduler = Scheduler(self._config.backlog, policy)
         return self._scheduler
 
-    def start(self, clock: Callable[[], float], scheduler: Scheduler) -> None:
-        self._clock = clock
+    def start(self, clock: Callable[[], float]) -> None:
         self._engine._set_state("running", self._pace, 0.0)
         rules = self._engine._rules
         if rules is not None:

@@ -43,8 +43,9 @@ class PacedCall(Protocol):
     @property
     def stopping(self) -> bool: ...
 
-    def start(self, clock: Callable[[], float], scheduler: Scheduler) -> None:
-        """The clock runs from now; windows go to `scheduler`."""
+    def start(self, clock: Callable[[], float]) -> None:
+        """The clock runs from now (the call's scheduler is the one `scheduler_factory`
+        made)."""
         ...
 
     def worker(self, take: Callable[[], Window | None], on_done: Callable[[Outcome], None],
@@ -86,7 +87,7 @@ def run_live(call: PacedCall, source: Feedable, pace: Pace,
     block = call.block_samples
     source.open()  # live devices open before the clock starts
     clock.reset()
-    call.start(clock.now, scheduler)
+    call.start(clock.now)
     source.attach(call.capture_changed, clock.now)  # lost and returning devices
     worker.start()
     try:
@@ -141,7 +142,7 @@ def run_simulated(call: PacedCall, source: Feedable,
             return
 
     block = call.block_samples
-    call.start(clock.now, scheduler)
+    call.start(clock.now)
     worker.start()
     audio_s = 0.0
     try:
