@@ -245,9 +245,9 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
         if not given.uncertain or remaining == given.uncertain:
             return check, None
         value = check.repeated if _holds_all(given, check.repeated) else given.value
-        revised = replace(given, entity_id=new_id(), value=value, uncertain=remaining,
-                          source="readback", supersedes=given.entity_id, at=check.at,
-                          corrected=False)
+        revised = replace(given, entity_id=new_id(), value=value, raw=_raw(given, value),
+                          uncertain=remaining, source="readback",
+                          supersedes=given.entity_id, at=check.at, corrected=False)
         return replace(check, given_entity=revised.entity_id), revised
     differing = {_part(difference) for difference in check.differences}
     unsure = set(given.uncertain)
@@ -263,12 +263,18 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
                                                                              check.repeated):
             return check, None
         value, remaining = check.repeated, ()
-    revised = replace(given, entity_id=new_id(), value=value, uncertain=remaining,
-                      source="readback", supersedes=given.entity_id, at=check.at,
-                      corrected=True)
+    revised = replace(given, entity_id=new_id(), value=value, raw=_raw(given, value),
+                      uncertain=remaining, source="readback", supersedes=given.entity_id,
+                      at=check.at, corrected=True)
     confirmed = replace(check, matched=True, differences=(), given=value,
                         given_entity=revised.entity_id)
     return confirmed, revised
+
+
+def _raw(given: EntityExtracted, value: str) -> str:
+    """The revised card's words: the customer's as heard while the value is theirs, else the
+    value itself (a card shows its raw words, which must not contradict its value)."""
+    return given.raw if value == given.value else value
 
 
 def _holds_all(given: EntityExtracted, value: str) -> bool:

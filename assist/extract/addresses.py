@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process, utils
 
 from assist.extract.gazetteer import Gazetteer, gazetteer, similar_length
@@ -693,6 +694,10 @@ def address_fields(value: str) -> dict[str, str]:
         match = pattern.search(value)
         if match:
             fields[name] = match.group(1).lower()
+    unit_house = UNIT_HOUSE.match(value)
+    if unit_house and "house" not in fields:
+        fields.setdefault("apartment", unit_house.group(1).lower())
+        fields["house"] = unit_house.group(2).lower()
     if "house" not in fields:
         leading = re.match(r"^(\d+[A-Za-z]?)\s", value)  # "4821 Maple Ridge Drive"
         inline = HOUSE_AFTER_STREET.search(value)
@@ -700,23 +705,56 @@ def address_fields(value: str) -> dict[str, str]:
             fields["house"] = leading.group(1).lower()
         elif inline:
             fields["house"] = inline.group(1).lower()
+    if "street" not in fields:
+        bare = BARE_STREET_HOUSE.search(value)
+        if bare and not UNIT_WORDS.fullmatch(bare.group(1)):
+            fields["street"] = bare.group(1).lower().replace("ё", "е")
+            fields.setdefault("house", bare.group(2).lower())
     return fields
+
+
+# "5-220 King Street": unit 5 of house 220 (the Canadian and Australian way to write it)
+UNIT_HOUSE = re.compile(r"^(\d{1,4}[A-Za-z]?)-(\d{1,5}[A-Za-z]?)\s+[A-Za-z]")
+# «Гагарина 32, квартира 8»: a street said without its type, the house right after the name
+BARE_STREET_HOUSE = re.compile(r"(?:^|,\s*)([A-Za-zА-Яа-яЁё][\w-]{2,})\s+(\d{1,5}[а-яa-z]?)\b")
+UNIT_WORDS = re.compile(r"(?i)дом[аеу]?|корпус\w*|квартир\w*|строени\w*|офис\w*|apartment|apt"
+                        r"|suite|unit|flat|box")
+
+
+def _street_key(name: str) -> str:
+    """A street name with its inflection and type-like tail left out: «Каширское» and a
+    misheard «Коширская» compare by «каширск»/«коширск»."""
+    return " ".join(_STEM.stemWord(word) for word in name.split())
+
+
+_STEM = snowballstemmer.stemmer("russian")
+
+
+def same_street(first: str, second: str, threshold: float) -> bool:
+    """Two heard street names are one street: close as said, close once inflection is left
+    out, or one holds the other's words («King Street West» and «King Street»)."""
+    if fuzz.ratio(first, second) >= threshold:
+        return True
+    if fuzz.ratio(_street_key(first), _street_key(second)) >= threshold:
+        return True
+    shorter, longer = sorted((set(first.split()), set(second.split())), key=len)
+    return bool(shorter) and shorter <= longer
 
 
 def compare_addresses(given: str, repeated: str) -> Verdict | None:
     first, second = address_fields(given), address_fields(repeated)
-    same_street = (
+    one_street = (
         "street" in first and "street" in second
-        and fuzz.ratio(first["street"], second["street"]) >= 70
+        and same_street(first["street"], second["street"], 70)
     )
-    if not same_street and first.get("house") != second.get("house"):
+    if not one_street and first.get("house") != second.get("house"):
         return None
     differences: list[str] = []
     for name in ("street", "house", "building", "structure", "apartment", "postcode"):
         a, b = first.get(name), second.get(name)
         if a is None or b is None:
             continue
-        equal = fuzz.ratio(a, b) >= 85 if name == "street" else a == b
+        equal = same_street(a, b, 85) if name == "street" else a == b
         if not equal:
             differences.append(f"{name}: {a} given, {b} repeated")
     return not differences, tuple(differences)

@@ -179,6 +179,7 @@ def test_the_read_backs_street_name_corrects_a_mangled_one() -> None:
     verdict, revised = revise_on_readback(street, card, chooser, lambda: 7)
     assert verdict.matched and revised is not None
     assert revised.value == "Новосиберск, улица Лесная, дом 26" and not revised.uncertain
+    assert revised.raw == revised.value
     # a street the card was sure of is not overwritten by the read-back's
     sure = replace(card, uncertain=())
     assert revise_on_readback(street, sure, chooser, lambda: 7) == (street, None)
@@ -214,6 +215,7 @@ def test_a_read_back_that_lacks_the_unsure_unit_leaves_it_unsure() -> None:
     verdict, revised = revise_on_readback(fuller, card, hypotheses(), lambda: 8)
     assert verdict.matched and verdict.given_entity == 8
     assert revised is not None and revised.value.endswith("suite 300") and not revised.uncertain
+    assert revised.raw == revised.value  # the card shows the words of the value it now holds
 
 
 def test_a_read_back_never_shortens_a_card() -> None:
@@ -224,6 +226,7 @@ def test_a_read_back_never_shortens_a_card() -> None:
                               "12 Smallville Road", "operator", 5, 9.0)
     _, revised = revise_on_readback(shorter, card, hypotheses(), lambda: 8)
     assert revised is not None and revised.value == card.value  # apartment 5 kept
+    assert revised.raw == card.raw
 
 
 def test_what_was_heard_long_ago_is_forgotten() -> None:

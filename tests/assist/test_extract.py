@@ -262,6 +262,30 @@ def test_a_wrong_address_read_back_names_the_part() -> None:
     assert compare_addresses("ул. Ленина, д. 5", "Baker Street 221") is None
 
 
+@pytest.mark.parametrize(("given", "repeated", "verdict"), [
+    # a street heard without its type on one leg, with it on the other
+    ("Гагарина 32, квартира 8", "Тула, улица Гагарина, 32, квартира 8", (True, ())),
+    ("Садовая 14", "улица Садовая, дом 41", (False, ("house: 14 given, 41 repeated",))),
+    # one street heard in two inflections and one vowel apart (a noisy leg)
+    ("Коширская шоссе, дом 61, корпус 4", "Каширское шоссе, дом 67, корпус 4",
+     (False, ("house: 61 given, 67 repeated",))),
+    ("Лесной переулок, дом 3", "Лесному переулку, дом 3", (True, ())),
+    # unit 5 of house 220, written the Canadian way; a street heard with its suffix
+    ("220 King Street West", "5-220 King Street, West Toronto", (True, ())),
+    ("Unit 5, 220 King Street West", "7-220 King Street",
+     (False, ("apartment: 5 given, 7 repeated",))),
+])
+def test_a_read_back_is_compared_across_the_ways_one_address_is_heard(
+        given: str, repeated: str, verdict: tuple[bool, tuple[str, ...]]) -> None:
+    assert compare_addresses(given, repeated) == verdict
+
+
+def test_different_streets_are_no_read_back_of_each_other() -> None:
+    assert compare_addresses("Гагарина 32", "Пушкина 14") is None
+    assert compare_addresses("улица Лесная, дом 26", "улица Садовая, дом 8") is None
+    assert compare_addresses("12 Oak Street", "40 Elm Street") is None
+
+
 def test_an_unrelated_number_is_no_read_back() -> None:
     assert compare_phones("+14155550132", "+18005550199") is None
     assert compare_phones("+14155550132", "+14155550132") == (True, ())
