@@ -6,6 +6,7 @@ import atexit
 import dataclasses
 import difflib
 import functools
+import ipaddress
 import json
 import logging
 import math
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_type_hints
+from urllib.parse import urlsplit
 
 from assist.errors import ConfigError
 from assist.files import write_atomic
@@ -226,6 +228,38 @@ def _validate(settings: Any, section: str) -> None:
                 raise SettingError(key, problem)
 
 
+def remote_url_problem(url: str) -> str | None:
+    """A problem with a recognizer server's base URL, or None: https://, or http:// only to a
+    loopback or private IP address written in the URL (a host name could resolve anywhere);
+    no credentials or query in it; the path ends in /v1."""
+    if not url:
+        return "backend \"openai\" needs the server's base URL, e.g. https://asr.example/v1"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"not a URL: {exc}"
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return f"must start with https:// (or http:// to a private address), got {url!r}"
+    if parts.username is not None or parts.password is not None or parts.query \
+            or parts.fragment:
+        return "must hold no user, password, query or fragment (the key comes from api_key_env)"
+    if port == 0:
+        return "port 0 is no server's port"
+    if not parts.path.rstrip("/").endswith("/v1"):
+        return f"must be the base URL ending in /v1, got path {parts.path or '/'!r}"
+    if parts.scheme == "http":
+        try:
+            address = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            address = None
+        if parts.hostname != "localhost" and (
+                address is None or not (address.is_loopback or address.is_private)):
+            return (f"http:// only to a loopback or private IP address (audio would cross "
+                    f"the network unencrypted); use https:// for {parts.hostname!r}")
+    return None
+
+
 def available_cpus() -> int:
     """CPUs this process may run on."""
     try:
@@ -267,11 +301,31 @@ class AsrConfig(Settings):
     script_lock: bool = True
     # Languages "auto" may pick from; restricting them avoids wild guesses on short windows.
     auto_languages: tuple[str, ...] = setting(("ru", "en"), check=whisper_language)
+    # backend = "openai": an OpenAI-compatible server (assist.asr.remote); `model` above is
+    # then the local fallback. https://, or http:// to a loopback or private IP address.
+    url: str = ""  # the base URL, ending in /v1
+    remote_model: str = ""  # the model name the server expects
+    api_key_env: str = ""  # the NAME of an environment variable holding the key ("" = none)
+    timeout_s: float = setting(3.0, above=0.0, high=60.0)  # one request, connect to answer
+    fallback: Literal["local", "none"] = "local"  # on a timeout, connection error or 5xx
+    fallback_load: Literal["lazy", "eager"] = "lazy"  # the local model: at first need or at once
+    max_in_flight: int = setting(2, low=1, high=16)  # requests at once (the two legs overlap)
+    probe_s: float = setting(5.0, above=0.0, high=600.0)  # health probe period while local
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.backend.strip():
             raise SettingError("asr.backend", "must name a recognizer backend, e.g. \"whisper\"")
+        if self.api_key_env and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.api_key_env):
+            raise SettingError("asr.api_key_env", "must name an environment variable that "
+                               "holds the key (e.g. SUFLER_ASR_KEY), never the key itself")
+        if self.backend == "openai":
+            if not self.remote_model.strip():
+                raise SettingError(("asr.remote_model", "asr.backend"), "backend \"openai\" "
+                                   "needs the model name the server expects")
+            problem = remote_url_problem(self.url)
+            if problem is not None:
+                raise SettingError(("asr.url", "asr.backend"), problem)
         cpus = available_cpus()
         for name in ("cpu_threads", "decoder_threads"):
             # thousands of threads crash CTranslate2; more threads than CPUs only contend
@@ -406,6 +460,16 @@ class CaptureConfig(Settings):
     operator_channel: int = setting(0, low=0, high=255)
     # -1: 0, or 1 when both legs share one device
     customer_channel: int = setting(-1, low=-1, high=255)
+    # auto: soundcard on Windows (WASAPI loopback), sounddevice (PortAudio) elsewhere
+    backend: Literal["auto", "soundcard", "sounddevice"] = "auto"
+    # Calls start and end by themselves (assist.audio.autocall): a call starts when every leg
+    # had voice within auto_start_within_s; it ends after auto_stop_silence_s of silence on
+    # every leg, or (auto_stop_when_idle) when nothing plays to the customer's device.
+    auto_call: bool = False
+    auto_start_within_s: float = setting(5.0, above=0.0, high=600.0)
+    auto_stop_silence_s: float = setting(30.0, above=0.0, high=3600.0)
+    auto_stop_when_idle: bool = True
+    voice_dbfs: float = setting(-45.0, low=-90.0, high=0.0)  # a level heard as voice (standby)
 
 
 @dataclass(frozen=True)
@@ -427,6 +491,67 @@ class StorageConfig(Settings):
         return Path(self.logs_dir).expanduser()
 
 
+def split_listen(value: str) -> tuple[str, int]:
+    """HOST:PORT (an IPv6 host in brackets: [::1]:8765) as host and port; ValueError says
+    what is wrong."""
+    host, colon, port = value.rpartition(":")
+    if not colon or not host or not port.isdigit():
+        raise ValueError(f"expected HOST:PORT such as 127.0.0.1:8765, got {value!r}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise ValueError(f"an IPv6 host goes in brackets, e.g. [::1]:8765, got {value!r}")
+    if not 0 <= int(port) <= 65535:
+        raise ValueError(f"port must be 0 to 65535, got {port}")
+    return host, int(port)
+
+
+def loopback_host(host: str) -> bool:
+    """True for a host only this PC can reach (127.0.0.0/8, ::1, localhost); no name is
+    looked up."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _listen_problem(value: str) -> str | None:
+    if not value:
+        return None
+    try:
+        split_listen(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+@dataclass(frozen=True)
+class ApiConfig(Settings):
+    """The local events API (`assist.api`): a WebSocket for the CRM page and softphone hooks."""
+
+    listen: str = setting("", check=_listen_problem)  # HOST:PORT; "" = off
+    # binding to anything but loopback (other PCs could connect) must be asked for
+    allow_remote: bool = False
+    # entity values and transcripts in clear to authenticated clients; else masked as in logs
+    send_values: bool = False
+    # events queued for one client before it is cut off as too slow
+    client_queue: int = setting(2000, low=10, high=1_000_000)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.listen and not self.allow_remote and not loopback_host(
+                split_listen(self.listen)[0]):
+            raise SettingError(("api.listen", "api.allow_remote"), remote_refusal(self.listen))
+
+
+def remote_refusal(listen: str) -> str:
+    """Why a non-loopback address is refused (the config check and `--api` say the same)."""
+    return (f"{listen!r} is not a loopback address: other PCs could connect; use "
+            "127.0.0.1:PORT, or set api.allow_remote = true to serve the network")
+
+
 @dataclass(frozen=True)
 class EngineConfig(Settings):
     asr: AsrConfig = field(default_factory=AsrConfig)
@@ -438,6 +563,7 @@ class EngineConfig(Settings):
     rules: RulesConfig = field(default_factory=RulesConfig)
     capture: CaptureConfig = field(default_factory=CaptureConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
+    api: ApiConfig = field(default_factory=ApiConfig)
     pace: Pace = "realtime"
     origin: str = field(default="", compare=False)  # folder of the config file it came from
     # audio block size fed to the endpointer (its end-of-speech granularity)
@@ -454,6 +580,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "rules": RulesConfig,
     "capture": CaptureConfig,
     "storage": StorageConfig,
+    "api": ApiConfig,
 }
 
 

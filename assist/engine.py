@@ -23,6 +23,7 @@ from assist.asr.backends import create_recognizer
 from assist.asr.dictation import DictationPolicy
 from assist.asr.options import DecodePolicy, WindowContext
 from assist.asr.recognizer import Recognizer, RecognizerInfo
+from assist.asr.remote import Switching
 from assist.asr.scheduler import (
     BacklogAction,
     Interim,
@@ -48,6 +49,7 @@ from assist.events import (
     EventSink,
     FeedbackAction,
     LevelsMeasured,
+    RecognizerSwitched,
     StageTimes,
     TranscriptUpdated,
     UtteranceSuppressed,
@@ -116,6 +118,11 @@ class Engine:
         self.stats = CallStats()
         self._rules = rules if rules is not None else self._rules_for(config)
 
+    def add_sink(self, sink: EventSink) -> None:
+        """One more receiver of every event, from the next call on (and of every event
+        between calls at once): the events API listens this way."""
+        self._sinks = (*self._sinks, sink)
+
     def _rules_for(self, config: EngineConfig) -> RuleSession | None:
         if not config.rules.enabled:
             return None
@@ -141,6 +148,9 @@ class Engine:
             return
         self._set_state("loading", self.config.asr.model, 0.0)
         recognizer = create_recognizer(self.config.asr)
+        if isinstance(recognizer, Switching):  # a fallback while warming up is told too
+            recognizer.set_listener(
+                lambda remote, reason: self._switched(remote, reason, lambda: 0.0))
         self._set_state("warming_up", recognizer.describe().location, 0.0)
         recognizer.warm_up()
         self._warm_up_text_stages()
@@ -281,6 +291,16 @@ class Engine:
             self._state = state
         self._emit(EngineStateChanged(state, detail, at))
 
+    def _switched(self, remote: bool, reason: str, clock: Callable[[], float]) -> None:
+        """The recognizer changed what recognizes (remote ⇄ local): a record of it, and the
+        state as it is with the reason as its detail ("Recognizer: local (server
+        unreachable)") for the panel."""
+        with self._lock:
+            state = self._state or "ready"
+        at = clock()
+        self._emit(RecognizerSwitched("remote" if remote else "local", reason, at))
+        self._emit(EngineStateChanged(state, reason, at))
+
     def _emit(self, event: Event) -> None:
         """To the running call's pipeline (in order with its utterances), else directly."""
         pipeline = self._pipeline
@@ -351,6 +371,9 @@ class _Call:
 
     def start(self, clock: Callable[[], float]) -> None:
         self._engine._set_state("running", self._pace, 0.0)
+        if isinstance(self._recognizer, Switching):  # remote ⇄ local, with the reason
+            self._recognizer.set_listener(
+                lambda remote, reason: self._engine._switched(remote, reason, clock))
         rules = self._engine._rules
         if rules is not None:
             rules.start(clock, [self._engine.speaker_of(channel)
@@ -361,8 +384,12 @@ class _Call:
         # batch pacing lets the context catch up before each window (simulated: exactly)
         catch_up = None if self._pace == "realtime" else self._pipeline.wait_idle
         context: WindowContext = self._pipeline.context
+        # a server's recognizer takes several windows at once; the simulated driver times
+        # one recognizer call at a time
+        concurrency = (1 if self._pace == "simulated"
+                       else int(getattr(self._recognizer, "concurrency", 1)))
         return AsrWorker(self._recognizer, self._config, take, on_done, clock, context,
-                         self._engine._policy, catch_up)
+                         self._engine._policy, catch_up, concurrency)
 
     def audio_until(self, seconds: float) -> None:
         self._engine.stats.audio_s = seconds
@@ -439,7 +466,7 @@ class _Call:
             text=outcome.verdict.text, start=window.start, end=window.end, final=True,
             language=recognition.language, times=times, window_reason=window.reason,
             avg_logprob=recognition.avg_logprob, no_speech_prob=recognition.no_speech_prob,
-            alternatives=recognition.alternatives))
+            alternatives=recognition.alternatives, remote=recognition.remote))
 
     def _interim(self, recognized: Recognized) -> None:
         """Text of a window whose end is not yet certain, for display only: the final text

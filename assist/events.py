@@ -8,6 +8,7 @@ from typing import Literal
 
 EngineState = Literal["loading", "warming_up", "ready", "running", "catching_up", "stopped"]
 BacklogAction = Literal["folded", "shed"]
+RecognizerKind = Literal["remote", "local"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,19 @@ class StageTimes:
     asr_start: float
     asr_end: float
     emitted: float
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteTimes:
+    """A window recognized by a server (`asr.backend = "openai"`): the request's seconds in
+    all and, when the server reports it, its own share; the rest is network and queueing."""
+
+    total: float
+    server: float | None = None
+
+    @property
+    def network(self) -> float | None:
+        return max(0.0, self.total - self.server) if self.server is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +57,7 @@ class TranscriptUpdated:
     no_speech_prob: float | None = None
     # other hypotheses of a window decoded n-best (dictation): (text, average log-probability)
     alternatives: tuple[tuple[str, float], ...] = ()
+    remote: RemoteTimes | None = None  # the request's times, when a server recognized it
 
     @property
     def latency(self) -> float:
@@ -89,6 +104,17 @@ class BacklogReported:
 class EngineStateChanged:
     state: EngineState
     detail: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerSwitched:
+    """What recognizes changed (`asr.backend = "openai"`): the server ("remote") or this PC's
+    model ("local", after a timeout, connection error or 5xx), and why. The engine also
+    announces it as an `EngineStateChanged` whose detail is `reason`, for the panel."""
+
+    recognizer: RecognizerKind
+    reason: str
     at: float
 
 
@@ -280,7 +306,7 @@ class RulesLoaded:
 
 
 Event = (TranscriptUpdated | UtteranceProcessed | UtteranceSuppressed | BacklogReported
-         | EngineStateChanged
+         | EngineStateChanged | RecognizerSwitched
          | EngineError | EntityExtracted | ReadbackChecked | SuggestionShown | SuggestionDropped
          | SuggestionRetired | ChecklistUpdated | FeedbackRecorded | HintsControlled
          | RulesLoaded | CaptureChanged | LevelsMeasured)

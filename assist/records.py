@@ -41,6 +41,8 @@ from assist.events import (
     HintsControlled,
     LevelsMeasured,
     ReadbackChecked,
+    RecognizerKind,
+    RecognizerSwitched,
     RetireReason,
     RulesLoaded,
     StageTimes,
@@ -57,6 +59,7 @@ E = TypeVar("E")
 L = TypeVar("L", bound=str)
 
 _CAPTURE_STATES: tuple[CaptureState, ...] = get_args(CaptureState)
+_RECOGNIZERS: tuple[RecognizerKind, ...] = get_args(RecognizerKind)
 _FEEDBACK_ACTIONS: tuple[FeedbackAction, ...] = get_args(FeedbackAction)
 _RETIRE_REASONS: tuple[RetireReason, ...] = get_args(RetireReason)
 _STAGES = ("captured", "endpointed", "asr_start", "asr_end", "emitted")
@@ -205,7 +208,20 @@ def _utterance_latency(event: TranscriptUpdated, started: float) -> Record | Non
             "window": event.window_reason, "language": event.language,
             "stages": stages_record(event.times),
             "latency": _ms(event.latency),
-            "ts": _ms(started + event.end)}
+            "ts": _ms(started + event.end),
+            **_remote_stage(event)}
+
+
+def _remote_stage(event: TranscriptUpdated) -> Record:
+    """The `asr_remote` stage of a window a server recognized: the request in all, and its
+    network and server shares when the server reported its time (else null)."""
+    remote = event.remote
+    if remote is None:
+        return {}
+    network = remote.network
+    return {"asr_remote": {"total": _ms(remote.total),
+                           "network": _ms(network) if network is not None else None,
+                           "server": _ms(remote.server) if remote.server is not None else None}}
 
 
 def processed_latency(record: Record, event: UtteranceProcessed) -> Record:
@@ -341,6 +357,21 @@ def _feedback(record: Mapping[str, Any]) -> FeedbackRecorded:
                             fields.choice("action", _FEEDBACK_ACTIONS), fields.number("at"))
 
 
+def _feedback_latency(event: FeedbackRecorded, started: float) -> Record:
+    """The latency log's record of an operator's vote (no text): the supervisor report's
+    👍/👎 and dismiss rate per rule."""
+    return {"kind": "feedback", "rule": event.rule_id, "action": event.action,
+            "decided": _ms(event.at), "ts": _ms(started + event.at)}
+
+
+def _checklist_latency(event: ChecklistUpdated, started: float) -> Record:
+    """The latency log's record of a checklist's progress, as counts (no item names): the
+    supervisor report's checklist completion per operator."""
+    return {"kind": "checklist", "rule": event.rule_id, "done": len(event.done),
+            "items": len(event.done) + len(event.remaining), "decided": _ms(event.at),
+            "ts": _ms(started + event.at)}
+
+
 def _checklist_record(event: ChecklistUpdated) -> Record:
     return {"type": "checklist", "rule": event.rule_id, "done": list(event.done),
             "remaining": list(event.remaining), "emitted": _ms(event.at)}
@@ -366,6 +397,17 @@ def _capture(record: Mapping[str, Any]) -> CaptureChanged:
                           fields.number("gap_s"), fields.number("at"), fields.text("speaker"))
 
 
+def _switched_record(event: RecognizerSwitched) -> Record:
+    return {"type": "recognizer", "recognizer": event.recognizer, "reason": event.reason,
+            "at": _ms(event.at)}
+
+
+def _switched(record: Mapping[str, Any]) -> RecognizerSwitched:
+    fields = _Fields(record, "recognizer")
+    return RecognizerSwitched(fields.choice("recognizer", _RECOGNIZERS), fields.text("reason"),
+                              fields.number("at"))
+
+
 # -- the table --------------------------------------------------------------------------
 
 _CODECS: dict[type[Any], Codec[Any]] = {codec.event: codec for codec in (
@@ -378,9 +420,12 @@ _CODECS: dict[type[Any], Codec[Any]] = {codec.event: codec for codec in (
     Codec(SuggestionDropped, ("suggestion",), _dropped_record, _dropped,
           (("decision", "dropped"),), latency=_card_latency),
     Codec(SuggestionRetired, ("retired",), _retired_record, _retired),
-    Codec(FeedbackRecorded, ("feedback",), _feedback_record, _feedback),
-    Codec(ChecklistUpdated, ("checklist",), _checklist_record, _checklist),
+    Codec(FeedbackRecorded, ("feedback",), _feedback_record, _feedback,
+          latency=_feedback_latency),
+    Codec(ChecklistUpdated, ("checklist",), _checklist_record, _checklist,
+          latency=_checklist_latency),
     Codec(CaptureChanged, ("capture",), _capture_record, _capture),
+    Codec(RecognizerSwitched, ("recognizer",), _switched_record, _switched),
     # no records: the screen, the logs or the latency log's utterance records take these
     Codec(UtteranceProcessed),
     Codec(UtteranceSuppressed),
@@ -450,3 +495,30 @@ def event_name(event_type: type[Any]) -> str:
         name = _NAMES[event_type.__name__] = re.sub(
             r"(?<!^)(?=[A-Z])", "_", event_type.__name__).lower()
     return name
+
+
+# -- live listeners ---------------------------------------------------------------------
+
+
+def live_record(event: Event) -> Record | None:
+    """The record of an event for live listeners (the events API): what `sufler transcribe`
+    writes (final transcripts, entities, read-backs, cards, checklists, capture), and what
+    only a listener needs and files do not keep: the engine's state ("state"), its errors
+    ("error") and the hints' mute and snooze ("hints"). None for an event neither has."""
+    if isinstance(event, TranscriptUpdated) and not event.final:
+        return None  # interim text: the final record follows, as in the JSON Lines
+    record = to_record(event)
+    if record is not None:
+        return record
+    if isinstance(event, EngineStateChanged):
+        return {"type": "state", "state": event.state, "detail": event.detail,
+                "at": _ms(event.at)}
+    if isinstance(event, EngineError):
+        return {"type": "error", "error": event.message, "recoverable": event.recoverable,
+                "at": _ms(event.at)}
+    if isinstance(event, HintsControlled):
+        snoozed = event.snoozed_until
+        return {"type": "hints", "muted": event.muted,
+                "snoozed_until": _ms(snoozed) if snoozed is not None else None,
+                "muted_rules": list(event.muted_rules), "at": _ms(event.at)}
+    return None

@@ -31,3 +31,13 @@ def create_recognizer(config: AsrConfig) -> Recognizer:
         raise ConfigError(f"asr.backend: unknown backend {config.backend!r} "
                           f"(known: {', '.join(_backends)})")
     return factory(config)
+
+
+def _openai(config: AsrConfig) -> Recognizer:
+    """An OpenAI-compatible server, the local model as its fallback (assist.asr.remote)."""
+    from assist.asr.remote import RemoteRecognizer  # http.client and ssl only when chosen
+
+    return RemoteRecognizer(config)
+
+
+register_backend("openai", _openai)

@@ -18,6 +18,7 @@ from assist.asr.models import ResolvedModel, resolve_model
 from assist.asr.options import DecodeOptions
 from assist.config import LANGUAGE_AUTO, AsrConfig
 from assist.errors import ModelLoadError
+from assist.events import RemoteTimes
 from assist.vad import SAMPLE_RATE, Audio
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class Recognition:
     token_probs: tuple[float, ...] = ()  # per-token probabilities, when the backend has them
     # other hypotheses (text, average log-probability), best first, when asked for (n-best)
     alternatives: tuple[tuple[str, float], ...] = ()
+    remote: RemoteTimes | None = None  # a server's request times (the `openai` backend)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,11 @@ class AsrWorker:
     each outcome. When a window starts it reads the call context and lets the policy choose
     the window's decode options; `before_window` (batch pacing) first lets the context catch
     up with every utterance posted before it (in simulated pacing that is every one recognised
-    before it, so a file gives the same text every run)."""
+    before it, so a file gives the same text every run).
+
+    `concurrency` above 1 (a server's recognizer: windows of both legs in flight at once)
+    runs that many threads; each channel's outcomes are still reported in the order its
+    windows were taken."""
 
     def __init__(
         self,
@@ -78,6 +82,7 @@ class AsrWorker:
         context: WindowContext | None = None,
         policy: DecodePolicy | None = None,
         before_window: Callable[[], None] | None = None,
+        concurrency: int = 1,
     ) -> None:
         self._recognizer = recognizer
         self._config = config
@@ -88,13 +93,24 @@ class AsrWorker:
         self._policy = policy or FastPath()
         self._before_window = before_window
         self.languages = LanguageState(config)
-        self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+        if concurrency <= 1:
+            self._threads = [threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)]
+        else:
+            self._threads = [threading.Thread(target=self._run_ordered,
+                                              name=f"{THREAD_NAME}-{index}", daemon=True)
+                             for index in range(concurrency)]
+        self._taking = threading.Lock()  # a window and its turn are taken together
+        self._turns = threading.Condition()
+        self._taken: dict[int, int] = {}  # per channel: windows taken...
+        self._reported: dict[int, int] = {}  # ...and outcomes reported
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def join(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
+        for thread in self._threads:
+            thread.join(timeout)
 
     def _run(self) -> None:
         while True:
@@ -106,6 +122,29 @@ class AsrWorker:
                 self._on_done(outcome)
             except Exception:  # a broken listener must not kill the recognizer
                 log.exception("outcome handler failed")
+
+    def _run_ordered(self) -> None:
+        """One of several threads: recognize windows as they come, report each channel's
+        outcomes in the order its windows were taken."""
+        while True:
+            with self._taking:
+                window = self._take()
+                if window is None:
+                    return
+                turn = self._taken.get(window.channel, 0)
+                self._taken[window.channel] = turn + 1
+            outcome = self.process(window)
+            with self._turns:
+                while self._reported.get(window.channel, 0) != turn:
+                    self._turns.wait()
+            try:
+                self._on_done(outcome)
+            except Exception:  # a broken listener must not kill the recognizer
+                log.exception("outcome handler failed")
+            finally:
+                with self._turns:
+                    self._reported[window.channel] = turn + 1
+                    self._turns.notify_all()
 
     def process(self, window: Window) -> Outcome:
         if self._before_window is not None:

@@ -24,6 +24,7 @@ from assist.events import (
     FeedbackRecorded,
     LevelsMeasured,
     ReadbackChecked,
+    RecognizerSwitched,
     StageTimes,
     SuggestionDropped,
     SuggestionRetired,
@@ -190,6 +191,8 @@ EVENTS: dict[type, st.SearchStrategy[Any]] = {
     CaptureChanged: st.builds(CaptureChanged, st.just(0),
                               st.sampled_from(("capturing", "lost", "resumed")), words, ms, ms,
                               words),
+    RecognizerSwitched: st.builds(RecognizerSwitched, st.sampled_from(["remote", "local"]),
+                                  words, ms),
 }
 
 
