@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from assist.audio.devices import list_devices
+from assist.audio.devices import BACKENDS, capture_devices
 from assist.audio.live import Leg, LiveSource
 from assist.audio.source import FileSource
 from assist.config import (
@@ -173,6 +173,8 @@ def _build_parser() -> argparse.ArgumentParser:
                                  "or 1 when both legs share one device)")
     transcribe.add_argument("--seconds", type=float, default=None,
                             help="live: stop after this many seconds (default: Ctrl+C)")
+    transcribe.add_argument("--backend", choices=BACKENDS, default=None,
+                            help="live: capture backend (default: config capture.backend)")
     transcribe.add_argument("--model",
                             help="model folder, package model (base, tiny.en) or hub name")
     transcribe.add_argument("--language", default=None,
@@ -201,7 +203,12 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="language of lines that do not name one (default: by script)")
     extract.add_argument("--config", help="engine config TOML (regions, gazetteer)")
 
-    commands.add_parser("devices", help="list input devices; monitor sources are marked")
+    devices = commands.add_parser(
+        "devices", help="list input devices; monitor (loopback) sources are marked")
+    devices.add_argument("--backend", choices=BACKENDS, default=None,
+                         help="soundcard lists every output's loopback (Windows: WASAPI) "
+                              "(default: config capture.backend)")
+    devices.add_argument("--config", help="engine config TOML (its capture.backend)")
 
     rules = commands.add_parser("rules", help="suggestion rule files")
     rule_commands = rules.add_subparsers(dest="rules_command", parser_class=_Parser)
@@ -272,11 +279,16 @@ def _live_source(args: argparse.Namespace) -> LiveSource:
                          "(see `sufler devices`)")
     if args.seconds is not None and args.seconds <= 0:
         raise UsageError("--seconds: must be positive")
-    return LiveSource(legs, args.seconds)
+    backend = args.backend or (load_config(args.config) if args.config
+                               else load_config()).capture.backend
+    return LiveSource(legs, args.seconds, backend)
 
 
 def cmd_devices(args: argparse.Namespace) -> int:
-    devices = list_devices()
+    backend = getattr(args, "backend", None) or (
+        load_config(args.config) if getattr(args, "config", None) else load_config()
+    ).capture.backend
+    devices = capture_devices(backend)
     if not devices:
         print("no input devices found (Linux: is PulseAudio/PipeWire running, and "
               "libasound2-plugins installed?)")
@@ -284,8 +296,9 @@ def cmd_devices(args: argparse.Namespace) -> int:
     for device in devices:
         mark = "  [monitor: what this output plays]" if device.monitor else ""
         about = f" - {device.description}" if device.description else ""
+        rate = f", {device.default_rate:.0f} Hz" if device.default_rate else ""
         print(f"{device.index:3d}  {device.name}{about}  ({device.hostapi}, "
-              f"{device.channels} ch, {device.default_rate:.0f} Hz){mark}")
+              f"{device.channels} ch{rate}){mark}")
     return EXIT_OK
 
 

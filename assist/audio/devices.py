@@ -9,7 +9,8 @@ call legs come from two sources. This happens before PortAudio starts, through a
 configuration file added to `ALSA_CONFIG_PATH` (the user's own ALSA files still load).
 
 Windows loopback capture needs WASAPI loopback, which the PortAudio inside sounddevice's
-wheel lacks; see README ("Live capture").
+wheel lacks: there the `soundcard` backend (assist/audio/soundcard_source.py) lists and
+captures every output's loopback; `capture_devices(backend)` lists either backend's devices.
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ class InputDevice:
     default_rate: float
     monitor: bool
     description: str = ""
+    backend: str = "sounddevice"  # the capture backend that listed it (and captures it)
+    ident: str = ""  # soundcard: its id (a Pulse source name, a WASAPI endpoint id)
 
     @property
     def pulse_source(self) -> str | None:
+        if self.backend == "soundcard":
+            return self.ident if self.hostapi == "PulseAudio" else None
         return _pcm_names.get(self.name)
 
 
@@ -169,6 +174,30 @@ def list_devices() -> list[InputDevice]:
     return devices
 
 
+BACKENDS = ("auto", "soundcard", "sounddevice")
+
+
+def resolve_backend(backend: str) -> str:
+    """The capture backend `auto` stands for here: soundcard on Windows (the only one of
+    the two with WASAPI loopback), sounddevice elsewhere (Linux: PortAudio through ALSA's
+    pulse plugin, the path tested longest; macOS: soundcard has no loopback there)."""
+    if backend not in BACKENDS:
+        raise AudioDeviceError(f"unknown capture backend {backend!r}; one of "
+                               f"{', '.join(BACKENDS)}")
+    if backend == "auto":
+        return "soundcard" if sys.platform == "win32" else "sounddevice"
+    return backend
+
+
+def capture_devices(backend: str = "auto") -> list[InputDevice]:
+    """The input devices of a capture backend (`auto`: this platform's), loopbacks marked."""
+    if resolve_backend(backend) == "soundcard":
+        from assist.audio.soundcard_source import soundcard_devices
+
+        return soundcard_devices()
+    return list_devices()
+
+
 def find_device(spec: str, devices: list[InputDevice] | None = None) -> InputDevice:
     """A device by index, exact name, Pulse source name, or a unique part of its name;
     among `devices` when the caller has listed them already."""
@@ -177,7 +206,8 @@ def find_device(spec: str, devices: list[InputDevice] | None = None) -> InputDev
         matches = [device for device in devices if device.index == int(spec)]
     else:
         matches = [device for device in devices
-                   if spec in (device.name, device.pulse_source)]
+                   if spec in (device.name, device.pulse_source)
+                   or (device.ident and spec == device.ident)]
         if not matches:
             matches = [device for device in devices if spec.lower() in device.name.lower()]
     if len(matches) == 1:

@@ -1,5 +1,9 @@
 """Live capture: each call leg from an input device, as 16 kHz blocks paced by the wall clock.
 
+Two capture backends sit behind the same loop: sounddevice (one PortAudio input stream per
+device) and soundcard (assist/audio/soundcard_source.py: one reader thread per device,
+WASAPI loopback on Windows, Pulse monitors on Linux), chosen by `capture.backend`.
+
 One PortAudio input stream per device (a stereo device may carry both legs through a channel
 map). The stream callback only copies into a bounded queue. `blocks()` wakes every block,
 moves what arrived into per-leg buffers and yields one block per leg; a leg whose device is
@@ -17,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -26,6 +30,7 @@ from assist.audio.devices import (
     find_device,
     list_devices,
     pulse_sources,
+    resolve_backend,
     sounddevice,
 )
 from assist.errors import AudioDeviceError
@@ -70,8 +75,42 @@ class _Resampler:
         return np.concatenate(out).astype(np.float32) if out else np.zeros(0, np.float32)
 
 
+class Capture(Protocol):
+    """One open input device feeding one or more legs: what a capture backend provides."""
+
+    device: InputDevice
+    channels: int
+    overflows: int
+    opened_at: float
+    lost_since: float | None  # engine-clock time the device was lost
+    last_try: float
+
+    @property
+    def last_data(self) -> float: ...  # time.monotonic() of the last audio delivered
+
+    @property
+    def presence_key(self) -> str | None: ...  # its name in the backend's presence listing
+
+    @property
+    def failure(self) -> str | None: ...  # why it stopped by itself, if it did
+
+    @property
+    def open_now(self) -> bool: ...
+
+    @property
+    def delivering(self) -> bool: ...
+
+    def open(self) -> None: ...
+
+    def drain(self) -> list[Audio]: ...
+
+    def close(self) -> None: ...
+
+
 class _Stream:
-    """One open input device feeding one or more legs."""
+    """One open PortAudio input device feeding one or more legs."""
+
+    failure: str | None = None  # PortAudio reports a lost device by going quiet
 
     def __init__(self, device: InputDevice, channels: int) -> None:
         self.device = device
@@ -134,6 +173,10 @@ class _Stream:
         return per_channel
 
     @property
+    def presence_key(self) -> str | None:
+        return self.device.pulse_source
+
+    @property
     def open_now(self) -> bool:
         return self._stream is not None
 
@@ -156,17 +199,34 @@ class _Stream:
 
 
 class LiveSource:
-    """Call legs captured from devices. Satisfies `AudioSource`; `seconds` limits the call."""
+    """Call legs captured from devices. Satisfies `AudioSource`; `seconds` limits the call;
+    `backend` is `capture.backend` (auto, soundcard, sounddevice)."""
 
-    def __init__(self, legs: Sequence[Leg], seconds: float | None = None) -> None:
+    def __init__(self, legs: Sequence[Leg], seconds: float | None = None,
+                 backend: str = "auto") -> None:
         if not legs:
             raise AudioDeviceError("live capture needs at least one device")
         self.legs = list(legs)
         self.seconds = seconds
+        self.backend = resolve_backend(backend)
         self._stop = threading.Event()
-        self._streams: dict[int, _Stream] = {}  # device index -> stream
-        self._route: list[tuple[_Stream, int]] = []  # per leg: its stream and channel
-        listed = list_devices()  # once: each listing asks PortAudio and Pulse
+        self._streams: dict[int, Capture] = {}  # device index -> stream
+        self._route: list[tuple[Capture, int]] = []  # per leg: its stream and channel
+        self._present: Callable[[], set[str] | None] = _pulse_names
+        self._presence: Any = None
+        make: Callable[[InputDevice, int], Capture] = _Stream
+        if self.backend == "soundcard":
+            from assist.audio import soundcard_source
+
+            listed = soundcard_source.soundcard_devices()
+            self._presence = soundcard_source.Presence(PRESENCE_S)
+            self._present = self._presence.snapshot
+
+            def make(device: InputDevice, channels: int) -> Capture:
+                return soundcard_source.SoundcardStream(device, channels,
+                                                        lambda: self._clock())
+        else:
+            listed = list_devices()  # once: each listing asks PortAudio and Pulse
         devices = [find_device(leg.device, listed) for leg in self.legs]  # a missing one fails
         for leg, device in zip(self.legs, devices, strict=True):
             if leg.channel >= device.channels:
@@ -174,7 +234,9 @@ class LiveSource:
                                        f"channel {leg.channel} does not exist")
             wanted = 1 + max(other.channel for other, same in zip(self.legs, devices, strict=True)
                              if same.index == device.index)
-            stream = self._streams.setdefault(device.index, _Stream(device, wanted))
+            if device.index not in self._streams:
+                self._streams[device.index] = make(device, wanted)
+            stream = self._streams[device.index]
             self._route.append((stream, leg.channel))
         self.levels = [0.0] * len(self.legs)  # RMS of each leg's last block
         self.gaps: list[tuple[int, float, float]] = []  # (leg, from, to) on the engine clock
@@ -211,7 +273,7 @@ class LiveSource:
                 self._sink(CaptureChanged(leg, "capturing", stream.device.name, 0.0,
                                           self._clock()))
         begin = checked = time.monotonic()
-        pulse = any(stream.device.pulse_source for stream in self._streams.values())
+        watched = any(stream.presence_key for stream in self._streams.values())
         index = 0
         limit = None if self.seconds is None else int(self.seconds * SAMPLE_RATE)
         try:
@@ -220,10 +282,10 @@ class LiveSource:
                 if delay > 0:
                     time.sleep(delay)
                 present: set[str] | None = None
-                if pulse and time.monotonic() - checked >= PRESENCE_S:
+                if watched and time.monotonic() - checked >= PRESENCE_S:
                     # a removed Pulse source does not stop its stream: Pulse moves it to
                     # the fallback source, so removal must be looked for
-                    present, checked = _pulse_names(), time.monotonic()
+                    present, checked = self._present(), time.monotonic()
                 for stream in self._streams.values():
                     self._watch(stream, present)
                 # jitter: a delivering device that is a little late is waited for (briefly);
@@ -254,6 +316,8 @@ class LiveSource:
         finally:
             for stream in self._streams.values():
                 stream.close()
+            if self._presence is not None:
+                self._presence.close()
 
     def _drain_into(self, buffers: list[Audio]) -> None:
         for stream in self._streams.values():
@@ -262,27 +326,31 @@ class LiveSource:
                 if owner is stream and len(arrived[channel]):
                     buffers[number] = np.concatenate([buffers[number], arrived[channel]])
 
-    def _legs_of(self, stream: _Stream) -> list[int]:
+    def _legs_of(self, stream: Capture) -> list[int]:
         return [number for number, (owner, _) in enumerate(self._route) if owner is stream]
 
-    def _watch(self, stream: _Stream, present: set[str] | None) -> None:
-        """Notice a device that is gone or stopped delivering; bring it back when it returns.
+    def _watch(self, stream: Capture, present: set[str] | None) -> None:
+        """Notice a device that is gone, failed or stopped delivering; bring it back when it
+        returns.
 
-        `present` holds the Pulse sources that exist now (None: not known this time).
+        `present` holds the presence keys (Pulse sources; soundcard ids) that exist now
+        (None: not known this time).
         """
         now = time.monotonic()
-        source = stream.device.pulse_source
+        source = stream.presence_key
         if stream.open_now:
             silent = now - stream.last_data
             gone = source is not None and present is not None and source not in present
-            stalled = silent > (STALL_PULSE_S if source is not None else STALL_S) \
-                and now - stream.opened_at > STALL_S
-            if not gone and not stalled:
+            failed = stream.failure
+            stalled = silent > (STALL_PULSE_S if stream.device.pulse_source is not None
+                                else STALL_S) and now - stream.opened_at > STALL_S
+            if not gone and not stalled and failed is None:
                 return
             stream.close()
             stream.lost_since = self._clock()
             stream.last_try = now
-            why = "device removed" if gone else f"no audio for {silent:.1f} s"
+            why = ("device removed" if gone else f"device failed: {failed}" if failed
+                   else f"no audio for {silent:.1f} s")
             for leg in self._legs_of(stream):
                 self._sink(CaptureChanged(leg, "lost", f"{stream.device.name}: {why}", 0.0,
                                           stream.lost_since))

@@ -37,11 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="manifest.jsonl with reference transcripts")
     parser.add_argument("--model", default="base")
     parser.add_argument("--language", default="en")
+    parser.add_argument("--backend", choices=("auto", "soundcard", "sounddevice"),
+                        default=None, help="capture backend (default: the config's)")
 
 
 def capture(devices: VirtualDevices, args: argparse.Namespace, seconds: float, out: Path
             ) -> list[dict[str, Any]]:
-    process = devices.capture(out, seconds, args.model, args.language)
+    process = devices.capture(out, seconds, args.model, args.language, args.backend)
     players = [devices.play(args.operator, "operator_mic_sink", 1),
                devices.play(args.customer, "customer_out", 2)]
     _, errors = process.communicate(timeout=seconds + 120)
@@ -87,7 +89,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
           f"{percentile(live_latency, 95):.2f} s, file (realtime) "
           f"{percentile(file_latency, 50):.2f}/{percentile(file_latency, 95):.2f} s; "
           f"utterances {len(live)} live, {len(said)} file; device changes {len(gaps)}")
-    summary: dict[str, Any] = {"bench": "live", "seconds": round(seconds, 1)}
+    summary: dict[str, Any] = {"bench": "live", "seconds": round(seconds, 1),
+                               "backend": args.backend or "config"}
     for speaker, (live_wer, file_wer) in rows.items():
         summary[f"wer_live_{speaker}"] = rounded(live_wer)
         summary[f"wer_file_{speaker}"] = rounded(file_wer)

@@ -91,14 +91,16 @@ class VirtualDevices:
                    f"pacat --device={sink} --rate=48000 --channels={channels} --format=s16le")
         return subprocess.Popen(["bash", "-c", command], env=self.env)
 
-    def capture(self, out: Path, seconds: float, model: str, language: str = "en"
-                ) -> subprocess.Popen[str]:
+    def capture(self, out: Path, seconds: float, model: str, language: str = "en",
+                backend: str | None = None) -> subprocess.Popen[str]:
         """`sufler transcribe --live` on both virtual legs, writing to `out`; returns once
-        both devices capture (the model loads first), so playback can start."""
+        both devices capture (the model loads first), so playback can start. `backend`:
+        the capture backend (default: the config's)."""
         process = subprocess.Popen(
             [sys.executable, "-m", "assist", "transcribe", "--live", "--operator-device",
              OPERATOR_DEVICE, "--customer-device", CUSTOMER_DEVICE, "--seconds", str(seconds),
-             "--language", language, "--model", model, "--no-rules", "--out", str(out)],
+             "--language", language, "--model", model, "--no-rules", "--out", str(out),
+             *(["--backend", backend] if backend else [])],
             env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(1200):
             if out.exists() and out.read_text(encoding="utf-8").count('"capturing"') == 2:
