@@ -29,7 +29,8 @@ _os.environ.setdefault("HF_HUB_OFFLINE", "1")
 _os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from assist.audio import ArraySource, AudioSource, FileSource
-from assist.audio.devices import InputDevice, list_devices
+from assist.audio.autocall import CallDecision, CallDetector, Standby, pulse_sink_in_use
+from assist.audio.devices import InputDevice, capture_devices, list_devices
 from assist.audio.live import Leg, LiveSource
 from assist.calls import CallRecorder, delete_calls, purge_calls, saved_calls
 from assist.cli import main as run_command
@@ -97,6 +98,8 @@ __all__ = [
     "AudioDeviceError",
     "AudioSource",
     "BacklogReported",
+    "CallDecision",
+    "CallDetector",
     "CallRecorder",
     "CallStats",
     "CaptureChanged",
@@ -124,6 +127,7 @@ __all__ = [
     "RuleError",
     "RulesLoaded",
     "StageTimes",
+    "Standby",
     "SuggestionDropped",
     "SuggestionRetired",
     "SuggestionShown",
@@ -132,6 +136,7 @@ __all__ = [
     "UtteranceSuppressed",
     "__version__",
     "backtest",
+    "capture_devices",
     "delete_calls",
     "dump_config",
     "entity_display",
@@ -148,6 +153,7 @@ __all__ = [
     "open_private",
     "parse_rules",
     "private_dir",
+    "pulse_sink_in_use",
     "purge_calls",
     "render_html",
     "replace_config",
