@@ -173,7 +173,7 @@ class CallSession:
         languages = tuple(by_speaker.get(speaker, "auto") for speaker in speakers)
         config = replace_config(config, pace="realtime", **{
             "channels.speakers": speakers, "channels.languages": languages})
-        return LiveSource(legs), config
+        return LiveSource(legs, backend=config.capture.backend), config
 
     def _run(self, plan: CallPlan, call_id: str) -> None:
         lower_priority()
