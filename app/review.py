@@ -1,11 +1,13 @@
-"""The supervisor's view: the latency report's tables and plots for a folder and dates."""
+"""The supervisor's view of the report for a folder, dates and operator: the headline figures
+on top (cards shown within budget, dropped late, p95 latency, calls, operators), the plots,
+and the tables, in the UI language."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QDate
+from PySide6.QtCore import QByteArray, QDate, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -13,7 +15,9 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -27,20 +31,51 @@ from PySide6.QtWidgets import (
 )
 
 from app.background import Background
-from assist import Report, format_cell, latency_report, report_plots
+from assist import (
+    REPORT_TABLES,
+    Report,
+    latency_report,
+    report_empty,
+    report_headline,
+    report_plots,
+    report_table,
+)
 
-TABLES = (("stages", "Stages"), ("operators", "Operators"), ("rules", "Rules"),
-          ("models", "Models"), ("drops", "Cards by outcome"),
-          ("minutes", "By minute of call"))
+BUDGET_S = 3.0  # the gate's default budget, when the window is not told the configured one
+
+
+class Tile(QFrame):
+    """One headline figure: a big value over its label."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("–")
+        self.value.setObjectName("tile-value")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.7)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.label = QLabel(label)
+        self.label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.value)
+        layout.addWidget(self.label)
 
 
 class ReviewWindow(QMainWindow):
-    """Latency per stage, operator, rule and minute of call, from the latency logs."""
+    """Are operators being helped: cards in time, late drops, latency, rules, checklists."""
 
-    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, folder: Path, parent: QWidget | None = None,
+                 budget_s: float = BUDGET_S) -> None:
         super().__init__(parent)
         self.setObjectName("review")
-        self.setWindowTitle(self.tr("Latency review"))
+        self.setWindowTitle(self.tr("Supervisor report"))
+        self.budget_s = budget_s
+        self.text = self._texts()
         self._background = Background("sufler-report", self)
         self._background.done.connect(self._show)
         self.folder = QLineEdit(str(folder))
@@ -55,6 +90,7 @@ class ReviewWindow(QMainWindow):
         self.operator.setPlaceholderText(self.tr("all operators"))
         self.run_button = QPushButton(self.tr("Show"))
         self.run_button.setObjectName("run-report")
+        self.run_button.setDefault(True)
         self.run_button.clicked.connect(self.run_report)
         self.summary = QLabel()
         self.summary.setObjectName("summary")
@@ -72,23 +108,35 @@ class ReviewWindow(QMainWindow):
         dates.addStretch(1)
         form.addRow(dates)
         form.addRow(self.tr("Operator"), self.operator)
+        # the headline figures, in report_headline's order
+        self.tiles = [Tile(label) for label in (
+            self.tr("Cards shown within budget"), self.tr("Dropped late"),
+            self.tr("p95 end-to-end latency"), self.tr("Calls"), self.tr("Operators"))]
+        self.headline = QWidget()
+        self.headline.setObjectName("headline")
+        tiles = QHBoxLayout(self.headline)
+        tiles.setContentsMargins(0, 0, 0, 0)
+        for tile in self.tiles:
+            tiles.addWidget(tile, 1)
+        self.headline.setVisible(False)
         self.tabs = QTabWidget()
         self.plots = QWidget()
+        self.plots.setObjectName("plots")
         self.plots_layout = QVBoxLayout(self.plots)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.plots)
         self.tabs.addTab(scroll, self.tr("Plots"))
         self.tables: dict[str, QTableWidget] = {}
-        names = {"stages": self.tr("Stages"), "operators": self.tr("Operators"),
-                 "rules": self.tr("Rules"), "models": self.tr("Models"),
-                 "drops": self.tr("Cards by outcome"), "minutes": self.tr("By minute of call")}
-        for key, _ in TABLES:
+        for key, title in REPORT_TABLES:
             table = QTableWidget()
             table.setObjectName(f"table-{key}")
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents)
             self.tables[key] = table
-            self.tabs.addTab(table, names[key])
+            self.tabs.addTab(table, self.text.get(title, title))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(form)
@@ -96,10 +144,78 @@ class ReviewWindow(QMainWindow):
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.run_button)
         layout.addLayout(buttons)
+        layout.addWidget(self.headline)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
-        self.resize(880, 760)
+        self.resize(860, 900)
         self.report: Report | None = None
+
+    def _texts(self) -> dict[str, str]:
+        """The report's English texts (table titles and headers, plot captions, labels and
+        legends) in the UI language."""
+        return {
+            # tables
+            "Operators": self.tr("Operators"), "Days": self.tr("Days"),
+            "Rules": self.tr("Rules"), "Latency per stage": self.tr("Latency per stage"),
+            "Latency by time into the call": self.tr("Latency by time into the call"),
+            "Cards by outcome": self.tr("Cards by outcome"), "Models": self.tr("Models"),
+            # headers
+            "Stage": self.tr("Stage"), "Count": self.tr("Count"), "p50, s": self.tr("p50, s"),
+            "p95, s": self.tr("p95, s"), "p99, s": self.tr("p99, s"),
+            "Max, s": self.tr("Max, s"), "Operator": self.tr("Operator"),
+            "Calls": self.tr("Calls"), "Utterances": self.tr("Utterances"),
+            "Cards due": self.tr("Cards due"), "In budget": self.tr("In budget"),
+            "Dropped late": self.tr("Dropped late"), "Late share": self.tr("Late share"),
+            "Muted": self.tr("Muted"), "Other drops": self.tr("Other drops"),
+            "Checklists": self.tr("Checklists"), "Completed": self.tr("Completed"),
+            "Model": self.tr("Model"), "Real-time factor": self.tr("Real-time factor"),
+            "Rule": self.tr("Rule"), "Shown": self.tr("Shown"),
+            "Thumbs up": self.tr("Thumbs up"), "Thumbs down": self.tr("Thumbs down"),
+            "Dismissed": self.tr("Dismissed"), "Mute-rule clicks": self.tr("Mute-rule clicks"),
+            "Dismiss rate": self.tr("Dismiss rate"), "Outcome": self.tr("Outcome"),
+            "Share": self.tr("Share"), "Day": self.tr("Day"), "From": self.tr("From"),
+            # stage and outcome names
+            "Endpointing": self.tr("Endpointing"), "Queue": self.tr("Queue"),
+            "Recognition": self.tr("Recognition"), "Emit": self.tr("Emit"),
+            "Extraction": self.tr("Extraction"), "Rule matching": self.tr("Rule matching"),
+            "End to end": self.tr("End to end"), "Shown cards' age": self.tr("Shown cards' age"),
+            "Snoozed": self.tr("Snoozed"), "Cooldown": self.tr("Cooldown"),
+            "Duplicate": self.tr("Duplicate"), "Over the cap": self.tr("Over the cap"),
+            # plot captions
+            "Latency CDF: how many were in time": self.tr("Latency CDF: how many were in time"),
+            "Cards shown within budget, per operator (lowest first)":
+                self.tr("Cards shown within budget, per operator (lowest first)"),
+            "Cards shown within budget, per day": self.tr("Cards shown within budget, per day"),
+            "End-to-end latency by time into the call":
+                self.tr("End-to-end latency by time into the call"),
+            "What became of each rule's cards, and what operators made of them":
+                self.tr("What became of each rule's cards, and what operators made of them"),
+            "Checklists completed, per operator (lowest first)":
+                self.tr("Checklists completed, per operator (lowest first)"),
+            "End-to-end latency per operator (box p25–p75, line median, whiskers p5–p95; "
+            "slowest first)": self.tr("End-to-end latency per operator (box p25–p75, line "
+                                      "median, whiskers p5–p95; slowest first)"),
+            # plot labels and legends
+            "Cards due: evidence → decision": self.tr("Cards due: evidence → decision"),
+            "Utterances: end of speech → text": self.tr("Utterances: end of speech → text"),
+            "budget {0} s": self.tr("budget {0} s"),
+            "{0} of cards due within budget": self.tr("{0} of cards due within budget"),
+            "seconds": self.tr("seconds"), "share at or below": self.tr("share at or below"),
+            "shown within budget": self.tr("shown within budget"),
+            "dropped late": self.tr("dropped late"),
+            "{0} late of {1}": self.tr("{0} late of {1}"),
+            "all operators": self.tr("all operators"), "latency, s": self.tr("latency, s"),
+            "utterances": self.tr("utterances"),
+            "time into the call (m:ss), {0} bins": self.tr("time into the call (m:ss), {0} bins"),
+            "{0} s": self.tr("{0} s"), "{0} min": self.tr("{0} min"), "{0} h": self.tr("{0} h"),
+            "shown": self.tr("shown"), "muted": self.tr("muted"),
+            "other drops": self.tr("other drops"), "cards": self.tr("cards"),
+            "thumbs up": self.tr("thumbs up"), "thumbs down": self.tr("thumbs down"),
+            "{0} dismissed": self.tr("{0} dismissed"),
+            "votes (down | up)": self.tr("votes (down | up)"), "{0} of {1}": self.tr("{0} of {1}"),
+            "checklists completed": self.tr("checklists completed"),
+            "end-to-end latency, s": self.tr("end-to-end latency, s"),
+        }
 
     def _browse(self) -> None:
         name = QFileDialog.getExistingDirectory(self, self.tr("Log folder"), self.folder.text())
@@ -115,48 +231,71 @@ class ReviewWindow(QMainWindow):
         operator = self.operator.text().strip() or None
         self.run_button.setEnabled(False)
         self.summary.setText(self.tr("Reading the logs…"))
+        budget, text = self.budget_s, self.text
 
-        self._background.run(lambda: latency_report([folder], since, until, operator))
+        def job() -> tuple[Report, list[tuple[str, str]]]:
+            report = latency_report([folder], since, until, operator, budget_s=budget)
+            return report, ([] if report_empty(report) else report_plots(report, text))
+
+        self._background.run(job)
 
     def _show(self, outcome: object) -> None:
         self.run_button.setEnabled(True)
         if isinstance(outcome, Exception):
             self.summary.setText(self.tr("No report: {0}").format(outcome))
             return
-        report = cast(Report, outcome)  # Background passes on what the job returned
-        self.report = report
-        self.summary.setText(self.tr("{0} log files, {1} utterances, {2} card decisions")
-                             .format(report.files, report.utterances, report.cards)
-                             + "".join("\n⚠ " + w for w in report.warnings))
+        # Background passes on what the job returned
+        report, plots = cast(tuple[Report, list[tuple[str, str]]], outcome)
+        summary = self.tr("{0} log files, {1} utterances, {2} card decisions").format(
+            report.files, report.utterances, report.cards)
+        empty = report_empty(report)
+        if empty:
+            summary += "\n" + (self.tr("No records match (of {0} latency records read).")
+                               .format(report.records) if report.records else
+                               self.tr("No records match: the logs hold no latency records."))
+        self.summary.setText(summary + "".join("\n⚠ " + w for w in report.warnings[:5]))
+        self.headline.setVisible(not empty)
+        for tile, (_, value) in zip(self.tiles, report_headline(report), strict=True):
+            tile.value.setText(value)
+        self.tiles[0].setToolTip(self.tr(
+            "Of the cards due (shown, or dropped as too late), the share shown within the "
+            "{0} s budget").format(f"{report.budget_s:g}"))
         for key, table in self.tables.items():
-            rows = getattr(report, key)
-            names = list(rows[0]) if rows else []
+            headers, cells = report_table(report, key)
             table.clear()
-            table.setColumnCount(len(names))
-            table.setRowCount(len(rows))
-            table.setHorizontalHeaderLabels(names)
-            for row, record in enumerate(rows):
-                for column, name in enumerate(names):
-                    table.setItem(row, column, QTableWidgetItem(format_cell(record[name])))
-            table.resizeColumnsToContents()
+            table.setColumnCount(len(headers))
+            table.setRowCount(len(cells))
+            table.setHorizontalHeaderLabels([self.text.get(name, name) for name in headers])
+            for row, line in enumerate(cells):
+                for column, cell in enumerate(line):
+                    named = column == 0 and key in ("stages", "drops")  # stage, outcome
+                    item = QTableWidgetItem(self.text.get(cell, cell) if named else cell)
+                    if column:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                              | Qt.AlignmentFlag.AlignVCenter)
+                    table.setItem(row, column, item)
         while self.plots_layout.count():
-            item = self.plots_layout.takeAt(0)
-            old = item.widget() if item is not None else None
+            taken = self.plots_layout.takeAt(0)
+            old = taken.widget() if taken is not None else None
             if old is not None:
                 old.deleteLater()
-        for svg in report_plots(report):
-            start = svg.find("<svg")
-            if start < 0:
-                continue
-            caption = svg[svg.find("<figcaption>") + 12: svg.find("</figcaption>")]
-            self.plots_layout.addWidget(QLabel(f"<b>{caption}</b>"))
+        for caption, svg in plots:
+            title = QLabel(caption)
+            title.setObjectName("plot-caption")
+            title.setWordWrap(True)
+            font = title.font()
+            font.setBold(True)
+            title.setFont(font)
+            self.plots_layout.addWidget(title)
             widget = QSvgWidget()
             widget.setObjectName("plot")
-            widget.load(QByteArray(svg[start: svg.rfind("</svg>") + 6].encode("utf-8")))
-            size = widget.renderer().defaultSize()
-            widget.setFixedSize(size)
+            widget.load(QByteArray(svg.encode("utf-8")))
+            size = widget.renderer().defaultSize()  # in points: drawn at the screen's dpi
+            scale = max(1.0, self.logicalDpiX() / 72)
+            widget.setFixedSize(round(size.width() * scale), round(size.height() * scale))
             self.plots_layout.addWidget(widget)
         self.plots_layout.addStretch(1)
+        self.report = report
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._background.shutdown()

@@ -84,13 +84,22 @@ from assist.files import open_private, private_dir, write_atomic
 from assist.latency_log import LatencyLog
 from assist.privacy import mask_log_text
 from assist.records import event_name
-from assist.report import Report, format_cell, latency_report
+from assist.report import TABLES as REPORT_TABLES
+from assist.report import (
+    Report,
+    format_cell,
+    latency_report,
+    report_empty,
+    report_headline,
+    report_table,
+)
 from assist.report_html import render_html, report_plots
 from assist.rules.backtest import backtest, load_call, rows
 from assist.rules.loader import parse_rules
 
 __all__ = [
     "DEMO_AUDIO",
+    "REPORT_TABLES",
     "RESOURCES",
     "ArraySource",
     "AssistError",
@@ -157,7 +166,10 @@ __all__ = [
     "purge_calls",
     "render_html",
     "replace_config",
+    "report_empty",
+    "report_headline",
     "report_plots",
+    "report_table",
     "resource_path",
     "rows",
     "run_call",

@@ -50,7 +50,7 @@ from assist.extract.extractor import extract_with
 from assist.extract.registry import outputs
 from assist.latency_log import LatencyLog
 from assist.records import to_record
-from assist.report import latency_report, render_text
+from assist.report import BUDGET_S, latency_report, percent, render_text
 from assist.report_html import render_html
 from assist.rules.backtest import backtest, diff_rows, load_call, render, rows
 from assist.rules.book import RuleBook
@@ -233,6 +233,9 @@ def _build_parser() -> argparse.ArgumentParser:
     latency.add_argument("--until", metavar="T", help="before this date/time (ISO, local)")
     latency.add_argument("--operator", metavar="ID", help="one operator only")
     latency.add_argument("--rule", metavar="ID", help="card figures for one rule only")
+    latency.add_argument("--budget", type=float, default=BUDGET_S, metavar="S",
+                         help=f"the latency budget the logs ran under (rules.budget_s, "
+                              f"default {BUDGET_S:g})")
     latency.add_argument("--format", choices=("table", "json"), default="table")
     report = rule_commands.add_parser(
         "report", help="per rule: shown, dropped by reason, muted, thumbs up/down")
@@ -511,7 +514,10 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    report = latency_report(args.logs, args.since, args.until, args.operator, args.rule)
+    if not 0 < args.budget <= 600:
+        raise UsageError(f"--budget: expected seconds in (0, 600], got {args.budget:g}")
+    report = latency_report(args.logs, args.since, args.until, args.operator, args.rule,
+                            budget_s=args.budget)
     if args.format == "json":
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
     else:
@@ -529,6 +535,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_rules_report(args: argparse.Namespace) -> int:
     records, summary = feedback_report(args.logs)
+    if not records and args.format == "table":
+        print(f"no suggestion or feedback records in {summary['files']} log files"
+              + (f" ({summary['bad_lines']} bad lines skipped)" if summary["bad_lines"] else "")
+              + ": rules report reads decision logs or saved calls (sufler transcribe output)")
+        return EXIT_OK
+    if args.format == "table":  # as people read it (CSV and JSON keep names and numbers)
+        records = [{("dropped_late" if key == "dropped_over_budget" else key):
+                    (percent(value) if key == "dismiss_rate" else value)
+                    for key, value in row.items()} for row in records]
     print(render(records, args.format, summary))
     return EXIT_OK
 

@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -38,21 +39,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "memory over them (target <= 300 MB for 10,000)")
 
 
-def generate(folder: Path, operators: int, hours: float, seed: int = 7) -> int:
-    """Write one log per operator; the number of records written."""
+def generate(folder: Path, operators: int, hours: float, seed: int = 7, days: int = 1) -> int:
+    """Write one log per operator and day (from 2026-11-23 on); the number of records
+    written. Besides utterances and card decisions: the operators' votes on shown cards
+    and each call's greeting checklist, as the app's latency log holds them."""
     random = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    day_start = time.mktime((2026, 11, 23, 9, 0, 0, 0, 0, -1))
     total = 0
-    for index in range(operators):
+    for index, day in ((index, day) for day in range(days) for index in range(operators)):
+        day_start = time.mktime((2026, 11, 23 + day, 9, 0, 0, 0, 0, -1))
         operator = f"op{index:03d}"
         lines: list[str] = []
         clock = 0.0
-        call = 0
+        call = 100 * day
         slow = random.uniform(0.7, 1.6)  # some operators' machines are slower
+        diligent = random.uniform(0.5, 0.95)  # how often an operator finishes the script
         while clock < hours * 3600:
             call += 1
             length = float(random.uniform(120, 900))
+            lines += _checklist_lines(random, f'"call": "c{index:03d}-{call:04d}", '
+                                      f'"operator": "{operator}", "model": "base", '
+                                      f'"version": "0.1.0"', day_start + clock, length,
+                                      diligent)
             count = int(length / 60 * UTTERANCES_PER_MINUTE)
             ends = np.sort(random.uniform(1.0, length, count))
             windows = random.uniform(0.6, 8.0, count)
@@ -80,20 +88,43 @@ def generate(folder: Path, operators: int, hours: float, seed: int = 7) -> int:
                     f'"latency": {latency:.3f}, "rtf": 0.12, '
                     f'"ts": {day_start + clock + end:.3f}}}\n')
                 if random.random() < CARDS_PER_UTTERANCE:
-                    age = latency + x + m
+                    # a backlog now and then (a busy machine) makes a card too old to show
+                    age = latency + x + m + float(random.exponential(0.35)) * slow ** 2
                     shown = age <= 3.0 and random.random() < 0.7
                     reason = "null" if shown else json.dumps(
                         "over_budget" if age > 3.0 else REASONS[int(random.integers(1, 6))])
+                    rule = int(random.integers(40))
                     lines.append(
-                        f'{{{common}, "kind": "card", "rule": "rule-{int(random.integers(40))}", '
+                        f'{{{common}, "kind": "card", "rule": "rule-{rule}", '
                         f'"rule_kind": "phrase", "speaker": "{speaker}", '
                         f'"outcome": "{"shown" if shown else "dropped"}", "reason": {reason}, '
                         f'"evidence_end": {end:.3f}, "decided": {end + age:.3f}, '
                         f'"age": {age:.3f}, "ts": {day_start + clock + end + age:.3f}}}\n')
+                    vote = random.random()
+                    if shown and vote < 0.3:
+                        action = "up" if vote < 0.15 else "down" if vote < 0.2 else \
+                            "dismiss" if vote < 0.29 else "mute_rule"
+                        lines.append(
+                            f'{{{common}, "kind": "feedback", "rule": "rule-{rule}", '
+                            f'"action": "{action}", "decided": {end + age + 4:.3f}, '
+                            f'"ts": {day_start + clock + end + age + 4:.3f}}}\n')
             clock += length + float(random.uniform(5, 60))
-        (folder / f"2026-11-23_{operator}.jsonl").write_text("".join(lines), encoding="utf-8")
+        name = f"{date(2026, 11, 23) + timedelta(days=day)}_{operator}.jsonl"
+        with (folder / name).open("a", encoding="utf-8") as handle:
+            handle.write("".join(lines))
         total += len(lines)
     return total
+
+
+def _checklist_lines(random: np.random.Generator, common: str, start: float, length: float,
+                     diligent: float) -> list[str]:
+    """A call's greeting checklist (3 items): announced at the first words, then ticked."""
+    items = 3
+    done = items if random.random() < diligent else int(random.integers(0, items))
+    return [f'{{{common}, "kind": "checklist", "rule": "greeting", "done": {ticked}, '
+            f'"items": {items}, "decided": {2.0 + 8 * ticked:.3f}, '
+            f'"ts": {start + min(length, 2.0 + 8 * ticked):.3f}}}\n'
+            for ticked in range(done + 1)]
 
 
 def generate_small(folder: Path, files: int) -> None:
@@ -127,12 +158,18 @@ def run_small_files(args: argparse.Namespace) -> None:
         begin = time.perf_counter()
         report = latency_report([folder])
         seconds = time.perf_counter() - begin
+        report_peak = peak_rss_mb()
+        page = render_html(report)  # the plots (matplotlib) count against the bound too
+        html_s = time.perf_counter() - begin - seconds
         peak = peak_rss_mb()
         print(f"report over {report.files} files ({report.utterances} utterances) in "
-              f"{seconds:.1f} s, peak RSS {peak:.0f} MB (before the report {before:.0f} MB)")
+              f"{seconds:.1f} s, peak RSS {report_peak:.0f} MB (before the report "
+              f"{before:.0f} MB); HTML ({len(page) / 1e3:.0f} kB) in {html_s:.1f} s, peak RSS "
+              f"{peak:.0f} MB")
         print(json.dumps({
             "bench": "report", "mode": "files", "files": report.files,
             "utterances": report.utterances, "report_s": round(seconds, 2),
+            "html_s": round(html_s, 2), "peak_rss_report_mb": round(report_peak),
             "peak_rss_mb": round(peak), "rss_before_mb": round(before),
             "target_mb": SMALL_FILES_TARGET_MB, "met": peak <= SMALL_FILES_TARGET_MB,
             "cpus": os.cpu_count()}))
@@ -169,4 +206,5 @@ def run(args: argparse.Namespace) -> None:
             "report_s_median": round(float(np.median(timings)), 2),
             "report_s_max": round(max(timings), 2), "target_s": 30,
             "met": max(timings) <= 30, "cpus": os.cpu_count(), "rss_mb": round(rss_mb()),
+            "peak_rss_mb": round(peak_rss_mb()),
             "end_to_end_p95": end_to_end["p95"]}))

@@ -1,7 +1,12 @@
-"""The supervisor's view shows the report's tables and plots for a folder and operator."""
+"""The supervisor's view: the headline figures on top, the plots and readable tables for a
+folder and operator, "no records match" for an operator with none, and its screenshots
+under Xvfb (artifacts/screenshots/review_en.png, review_table_en.png)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtSvgWidgets import QSvgWidget
@@ -9,23 +14,73 @@ from pytestqt.qtbot import QtBot
 
 from app.review import ReviewWindow
 from assist.bench.report import generate
+from assist.report import latency_report, report_headline
+from tests.app.test_screenshots import OUT, display, distinct_colours
+from tests.conftest import ROOT
+
+__all__ = ["display"]  # the Xvfb fixture, shared with the other screenshots
 
 
-def test_review_window_shows_tables_and_plots(qtbot: QtBot, tmp_path: Path) -> None:
-    generate(tmp_path, operators=3, hours=0.5)
+def run(qtbot: QtBot, window: ReviewWindow) -> None:
+    window.report = None
+    window.run_button.click()
+    qtbot.waitUntil(lambda: window.report is not None, timeout=30000)
+
+
+def test_review_window_shows_headline_plots_and_tables(qtbot: QtBot, tmp_path: Path) -> None:
+    generate(tmp_path, operators=3, hours=0.3, days=2)
+    window = ReviewWindow(tmp_path, budget_s=2.5)
+    qtbot.addWidget(window)
+    window.show()
+    run(qtbot, window)
+    expected = latency_report([tmp_path], budget_s=2.5)
+    assert window.headline.isVisible()
+    assert [tile.value.text() for tile in window.tiles] == [
+        value for _, value in report_headline(expected)]
+    assert window.tiles[0].value.text().endswith(" %")
+    operators = window.tables["operators"]
+    assert operators.rowCount() == 3
+    headers = [operators.horizontalHeaderItem(column).text()
+               for column in range(operators.columnCount())]
+    assert "In budget" in headers and "Dropped late" in headers
+    assert not any("_" in header for header in headers)  # no snake_case
+    for column in range(operators.columnCount()):  # no clipped header
+        width = operators.horizontalHeader().sectionSize(column)
+        text = operators.horizontalHeaderItem(column).text()
+        assert width >= operators.fontMetrics().horizontalAdvance(text), text
+    share = headers.index("In budget")
+    assert all(operators.item(row, share).text().endswith(" %") for row in range(3))
+    stages = window.tables["stages"]
+    assert [stages.item(row, 0).text() for row in range(stages.rowCount())][-2:] == [
+        "End to end", "Shown cards' age"]
+    plots = window.plots.findChildren(QSvgWidget)
+    assert len(plots) == 7 and all(plot.renderer().isValid() for plot in plots)
+    window.operator.setText("op001")
+    run(qtbot, window)
+    assert window.tables["operators"].rowCount() == 1
+    assert window.tiles[4].value.text() == "1"
+
+
+def test_an_operator_with_no_records_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    generate(tmp_path, operators=1, hours=0.1)
     window = ReviewWindow(tmp_path)
     qtbot.addWidget(window)
     window.show()
-    window.run_button.click()
-    qtbot.waitUntil(lambda: window.report is not None, timeout=20000)
-    assert window.tables["operators"].rowCount() == 3
-    stages = window.tables["stages"]
-    assert [stages.item(row, 0).text() for row in range(stages.rowCount())][-2:] == [
-        "end_to_end", "card_shown_age"]
-    plots = window.plots.findChildren(QSvgWidget)
-    assert len(plots) == 3 and all(plot.renderer().isValid() for plot in plots)
-    window.operator.setText("op001")
-    window.report = None
-    window.run_button.click()
-    qtbot.waitUntil(lambda: window.report is not None, timeout=20000)
-    assert window.tables["operators"].rowCount() == 1
+    window.operator.setText("nobody")
+    run(qtbot, window)
+    assert "No records match" in window.summary.text()
+    assert not window.headline.isVisible()
+    assert not window.plots.findChildren(QSvgWidget)
+    assert window.tables["operators"].rowCount() == 0
+
+
+def test_review_screenshots_on_a_real_x_display(display: str) -> None:
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run([sys.executable, "-m", "tests.app.shoot_review", str(OUT), "en"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "qt.svg" not in result.stderr, result.stderr[-3000:]  # every plot drew cleanly
+    for name in ("review_en.png", "review_table_en.png"):
+        path = OUT / name
+        assert path.stat().st_size > 10_000
+        assert distinct_colours(path) > 20  # a drawn window, not a blank frame

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from assist import report as latency
+from assist.calls import CallRecorder
 from assist.cli import main
+from assist.events import FeedbackRecorded, SuggestionDropped, SuggestionShown
 from assist.report import latency_report, render_text
 from assist.rules.report import feedback_report
+from tests.assist.test_calls import utterance as said
 from tests.assist.test_report import T0, card, utterance
 
 
@@ -173,3 +176,34 @@ def test_rules_report_on_a_non_utf8_log_works_and_names_the_line(
     captured = capsys.readouterr()
     assert json.loads(captured.out)["summary"]["bad_lines"] == 1
     assert "Traceback" not in captured.err
+
+
+def test_rules_report_reads_a_folder_of_saved_calls(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`rules report DIR` over the app's saved calls: one row per rule, readable headers."""
+    recorder = CallRecorder(tmp_path, "call-1")
+    recorder(said(1, "customer", "I want a refund", 1.0))
+    recorder(SuggestionShown(1, "refund", "Refund", "Offer", "phrase", "policy", 50, "customer",
+                             "refund", 3.0, 3.6, 0.6, 60.0))
+    recorder(SuggestionDropped("refund", "Refund", "phrase", "over_budget", "4.2 s old",
+                               "customer", "refund", 3.0, 7.2, 4.2))
+    recorder(FeedbackRecorded(1, "refund", "dismiss", 5.0))
+    assert recorder.save() is not None
+    assert main(["rules", "report", str(tmp_path)]) == 0
+    header, row, summary = capsys.readouterr().out.splitlines()
+    columns = [column.strip() for column in header.split("  ") if column.strip()]
+    assert columns[:3] == ["rule", "shown", "dropped late"]
+    assert not any("_" in column for column in columns)  # no snake_case
+    cells = dict(zip(columns, row.split(), strict=False))
+    assert (cells["rule"], cells["shown"], cells["dropped late"]) == ("refund", "1", "1")
+    assert row.rstrip().endswith("100 %")  # the dismiss rate as a percentage
+    assert summary == "files=1 records=3 rules=1 bad_lines=0"
+
+
+def test_rules_report_over_logs_without_decisions_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_lines(tmp_path / "a.jsonl", [good(index=i) for i in range(3)])  # a latency log
+    assert main(["rules", "report", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "no suggestion or feedback records in 1 log files: rules report reads decision logs "
+        "or saved calls (sufler transcribe output)"]
