@@ -320,93 +320,510 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../app/review.py" line="43"/>
         <source>Latency review</source>
-        <translation>Задержки</translation>
+        <translation type="vanished">Задержки</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="47"/>
+        <location filename="../../app/review.py" line="76"/>
+        <source>Supervisor report</source>
+        <translation>Отчёт для руководителя</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="82"/>
         <source>Choose…</source>
         <translation>Выбрать…</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="49"/>
+        <location filename="../../app/review.py" line="84"/>
         <source>Only from</source>
         <translation>Только с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="55"/>
+        <location filename="../../app/review.py" line="90"/>
+        <location filename="../../app/review.py" line="207"/>
         <source>all operators</source>
         <translation>все операторы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="56"/>
+        <location filename="../../app/review.py" line="91"/>
         <source>Show</source>
         <translation>Показать</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="66"/>
-        <location filename="../../app/review.py" line="105"/>
+        <location filename="../../app/review.py" line="102"/>
+        <location filename="../../app/review.py" line="221"/>
         <source>Log folder</source>
         <translation>Папка журналов</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="70"/>
+        <location filename="../../app/review.py" line="106"/>
         <source>to</source>
         <translation>по</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="74"/>
+        <location filename="../../app/review.py" line="110"/>
+        <location filename="../../app/review.py" line="165"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="81"/>
+        <location filename="../../app/review.py" line="113"/>
+        <source>Cards shown within budget</source>
+        <translation>Карточки, показанные вовремя</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="113"/>
+        <location filename="../../app/review.py" line="168"/>
+        <source>Dropped late</source>
+        <translation>Опоздали (отброшены)</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="114"/>
+        <source>p95 end-to-end latency</source>
+        <translation>Сквозная задержка p95</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="114"/>
+        <location filename="../../app/review.py" line="166"/>
+        <source>Calls</source>
+        <translation>Звонки</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="129"/>
         <source>Plots</source>
         <translation>Графики</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="83"/>
-        <source>Stages</source>
-        <translation>Этапы</translation>
+        <location filename="../../app/review.py" line="163"/>
+        <source>Stage</source>
+        <translation>Этап</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="83"/>
+        <location filename="../../app/review.py" line="163"/>
+        <source>Count</source>
+        <translation>Число</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="163"/>
+        <source>p50, s</source>
+        <translation>p50, с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="164"/>
+        <source>p95, s</source>
+        <translation>p95, с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="164"/>
+        <source>p99, s</source>
+        <translation>p99, с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="165"/>
+        <source>Max, s</source>
+        <translation>Макс., с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="166"/>
+        <source>Utterances</source>
+        <translation>Фразы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="167"/>
+        <source>Cards due</source>
+        <translation>К показу</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="167"/>
+        <source>In budget</source>
+        <translation>Вовремя</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="168"/>
+        <source>Late share</source>
+        <translation>Доля опоздавших</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="169"/>
+        <source>Muted</source>
+        <translation>Заглушены</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="169"/>
+        <source>Other drops</source>
+        <translation>Другие причины</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="170"/>
+        <source>Checklists</source>
+        <translation>Чек-листы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="170"/>
+        <source>Completed</source>
+        <translation>Выполнено</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="171"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="171"/>
+        <source>Real-time factor</source>
+        <translation>Доля реального времени</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="172"/>
+        <source>Rule</source>
+        <translation>Правило</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="172"/>
+        <source>Shown</source>
+        <translation>Показаны</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="173"/>
+        <source>Thumbs up</source>
+        <translation>Полезно</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="173"/>
+        <source>Thumbs down</source>
+        <translation>Не полезно</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="174"/>
+        <source>Dismissed</source>
+        <translation>Закрыты</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="174"/>
+        <source>Mute-rule clicks</source>
+        <translation>Правило заглушено</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="175"/>
+        <source>Dismiss rate</source>
+        <translation>Доля закрытых</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="175"/>
+        <source>Outcome</source>
+        <translation>Исход</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="176"/>
+        <source>Share</source>
+        <translation>Доля</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="176"/>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="176"/>
+        <source>From</source>
+        <translation>Интервал</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="178"/>
+        <source>Endpointing</source>
+        <translation>Конец фразы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="178"/>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="179"/>
+        <source>Recognition</source>
+        <translation>Распознавание</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="179"/>
+        <source>Emit</source>
+        <translation>Выдача</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="180"/>
+        <source>Extraction</source>
+        <translation>Извлечение</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="180"/>
+        <source>Rule matching</source>
+        <translation>Сопоставление правил</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="181"/>
+        <source>End to end</source>
+        <translation>Сквозная</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="181"/>
+        <source>Shown cards&apos; age</source>
+        <translation>Возраст показанных карточек</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="182"/>
+        <source>Snoozed</source>
+        <translation>Отложены</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="182"/>
+        <source>Cooldown</source>
+        <translation>Пауза правила</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="183"/>
+        <source>Duplicate</source>
+        <translation>Повтор</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="183"/>
+        <source>Over the cap</source>
+        <translation>Сверх лимита</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="185"/>
+        <source>Latency CDF: how many were in time</source>
+        <translation>Распределение задержки: сколько успели вовремя</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="187"/>
+        <source>Cards shown within budget, per operator (lowest first)</source>
+        <translation>Карточки, показанные вовремя, по операторам (худшие сверху)</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="188"/>
+        <source>Cards shown within budget, per day</source>
+        <translation>Карточки, показанные вовремя, по дням</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="190"/>
+        <source>End-to-end latency by time into the call</source>
+        <translation>Сквозная задержка по ходу звонка</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="192"/>
+        <source>What became of each rule&apos;s cards, and what operators made of them</source>
+        <translation>Что стало с карточками каждого правила и как их оценили операторы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="194"/>
+        <source>Checklists completed, per operator (lowest first)</source>
+        <translation>Выполненные чек-листы по операторам (худшие сверху)</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="196"/>
+        <source>End-to-end latency per operator (box p25–p75, line median, whiskers p5–p95; slowest first)</source>
+        <translation>Сквозная задержка по операторам (ящик p25–p75, черта — медиана, усы p5–p95; медленные сверху)</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="199"/>
+        <source>Cards due: evidence → decision</source>
+        <translation>Карточки к показу: повод → решение</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="200"/>
+        <source>Utterances: end of speech → text</source>
+        <translation>Фразы: конец речи → текст</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="201"/>
+        <source>budget {0} s</source>
+        <translation>бюджет {0} с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="202"/>
+        <source>{0} of cards due within budget</source>
+        <translation>{0} карточек вовремя</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="203"/>
+        <source>seconds</source>
+        <translation>секунды</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="203"/>
+        <source>share at or below</source>
+        <translation>доля не больше</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="204"/>
+        <source>shown within budget</source>
+        <translation>показаны вовремя</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="205"/>
+        <source>dropped late</source>
+        <translation>опоздали</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="206"/>
+        <source>{0} late of {1}</source>
+        <translation>опоздали {0} из {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="207"/>
+        <source>latency, s</source>
+        <translation>задержка, с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="208"/>
+        <source>utterances</source>
+        <translation>фразы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="209"/>
+        <source>time into the call (m:ss), {0} bins</source>
+        <translation>время от начала звонка (м:сс), интервалы по {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="210"/>
+        <source>{0} s</source>
+        <translation>{0} с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="210"/>
+        <source>{0} min</source>
+        <translation>{0} мин</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="210"/>
+        <source>{0} h</source>
+        <translation>{0} ч</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="211"/>
+        <source>shown</source>
+        <translation>показаны</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="211"/>
+        <source>muted</source>
+        <translation>заглушены</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="212"/>
+        <source>other drops</source>
+        <translation>другие причины</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="212"/>
+        <source>cards</source>
+        <translation>карточки</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="213"/>
+        <source>thumbs up</source>
+        <translation>полезно</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="213"/>
+        <source>thumbs down</source>
+        <translation>не полезно</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="214"/>
+        <source>{0} dismissed</source>
+        <translation>закрыто {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="215"/>
+        <source>votes (down | up)</source>
+        <translation>оценки (не полезно | полезно)</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="215"/>
+        <source>{0} of {1}</source>
+        <translation>{0} из {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="216"/>
+        <source>checklists completed</source>
+        <translation>выполнено чек-листов</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="217"/>
+        <source>end-to-end latency, s</source>
+        <translation>сквозная задержка, с</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="253"/>
+        <source>No records match (of {0} latency records read).</source>
+        <translation>Нет подходящих записей (прочитано записей задержки: {0}).</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="255"/>
+        <source>No records match: the logs hold no latency records.</source>
+        <translation>Нет подходящих записей: в журналах нет записей задержки.</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="261"/>
+        <source>Of the cards due (shown, or dropped as too late), the share shown within the {0} s budget</source>
+        <translation>Из карточек к показу (показанных или отброшенных из-за опоздания) — доля показанных в пределах бюджета {0} с</translation>
+    </message>
+    <message>
+        <source>Stages</source>
+        <translation type="vanished">Этапы</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="114"/>
+        <location filename="../../app/review.py" line="158"/>
         <source>Operators</source>
         <translation>Операторы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="84"/>
+        <location filename="../../app/review.py" line="158"/>
+        <source>Days</source>
+        <translation>Дни</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="159"/>
         <source>Rules</source>
         <translation>Правила</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="84"/>
+        <location filename="../../app/review.py" line="159"/>
+        <source>Latency per stage</source>
+        <translation>Задержка по этапам</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="160"/>
+        <source>Latency by time into the call</source>
+        <translation>Задержка по ходу звонка</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="161"/>
         <source>Models</source>
         <translation>Модели</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="85"/>
+        <location filename="../../app/review.py" line="161"/>
         <source>Cards by outcome</source>
         <translation>Карточки по исходу</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="85"/>
         <source>By minute of call</source>
-        <translation>По минутам звонка</translation>
+        <translation type="vanished">По минутам звонка</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="117"/>
+        <location filename="../../app/review.py" line="233"/>
         <source>Reading the logs…</source>
         <translation>Читаю журналы…</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="124"/>
+        <location filename="../../app/review.py" line="245"/>
         <source>No report: {0}</source>
         <translation>Отчёт не построен: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="128"/>
+        <location filename="../../app/review.py" line="249"/>
         <source>{0} log files, {1} utterances, {2} card decisions</source>
         <translation>Файлов журнала: {0}, фраз: {1}, решений по карточкам: {2}</translation>
     </message>
