@@ -257,6 +257,9 @@ class ReviewWindow(QMainWindow):
         self.headline.setVisible(not empty)
         for tile, (_, value) in zip(self.tiles, report_headline(report), strict=True):
             tile.value.setText(value)
+        p95 = report.headline["p95"]
+        if p95 is not None:  # the unit in the UI language
+            self.tiles[2].value.setText(self.text["{0} s"].format(f"{p95:.3f}"))
         self.tiles[0].setToolTip(self.tr(
             "Of the cards due (shown, or dropped as too late), the share shown within the "
             "{0} s budget").format(f"{report.budget_s:g}"))

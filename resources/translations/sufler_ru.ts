@@ -375,7 +375,7 @@ Hints appear here only while they are still timely.</source>
         <location filename="../../app/review.py" line="113"/>
         <location filename="../../app/review.py" line="168"/>
         <source>Dropped late</source>
-        <translation>Опоздали (отброшены)</translation>
+        <translation>Опоздали</translation>
     </message>
     <message>
         <location filename="../../app/review.py" line="114"/>
