@@ -63,7 +63,8 @@ def open_rules_editor(window: MainWindow) -> None:
 def open_review(window: MainWindow) -> None:
     from app.review import ReviewWindow
 
-    review = ReviewWindow(window.session.config.storage.logs_path(), window)
+    config = window.session.config  # the budget the logs ran under marks the plots
+    review = ReviewWindow(config.storage.logs_path(), window, config.rules.budget_s)
     review.show()
 
 
