@@ -173,7 +173,8 @@ class ReviewWindow(QMainWindow):
             "Thumbs up": self.tr("Thumbs up"), "Thumbs down": self.tr("Thumbs down"),
             "Dismissed": self.tr("Dismissed"), "Mute-rule clicks": self.tr("Mute-rule clicks"),
             "Dismiss rate": self.tr("Dismiss rate"), "Outcome": self.tr("Outcome"),
-            "Share": self.tr("Share"), "Day": self.tr("Day"), "From": self.tr("From"),
+            "Share": self.tr("Share"), "Day": self.tr("Day"),
+            "Time into the call": self.tr("Time into the call"),
             # stage and outcome names
             "Endpointing": self.tr("Endpointing"), "Queue": self.tr("Queue"),
             "Recognition": self.tr("Recognition"), "Emit": self.tr("Emit"),

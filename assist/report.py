@@ -89,7 +89,7 @@ HEADERS: dict[str, str] = {
     "dismissed": "Dismissed",
     "mute_rule": "Mute-rule clicks", "dismiss_rate": "Dismiss rate", "age_p50": "Age p50, s",
     "age_p95": "Age p95, s", "outcome": "Outcome", "share": "Share", "day": "Day",
-    "start_s": "From", "end_s": "To", "cards": "Cards",
+    "start_s": "Time into the call", "end_s": "To", "cards": "Cards",
 }
 SHARES = frozenset({"within_share", "late_share", "completed_share", "dismiss_rate", "share"})
 STAGE_NAMES = {

@@ -340,7 +340,7 @@ Hints appear here only while they are still timely.</source>
     </message>
     <message>
         <location filename="../../app/review.py" line="90"/>
-        <location filename="../../app/review.py" line="207"/>
+        <location filename="../../app/review.py" line="208"/>
         <source>all operators</source>
         <translation>все операторы</translation>
     </message>
@@ -351,7 +351,7 @@ Hints appear here only while they are still timely.</source>
     </message>
     <message>
         <location filename="../../app/review.py" line="102"/>
-        <location filename="../../app/review.py" line="221"/>
+        <location filename="../../app/review.py" line="222"/>
         <source>Log folder</source>
         <translation>Папка журналов</translation>
     </message>
@@ -524,247 +524,251 @@ Hints appear here only while they are still timely.</source>
         <translation>День</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="176"/>
         <source>From</source>
-        <translation>Интервал</translation>
+        <translation type="vanished">Интервал</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="178"/>
+        <location filename="../../app/review.py" line="177"/>
+        <source>Time into the call</source>
+        <translation>Время от начала</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="179"/>
         <source>Endpointing</source>
         <translation>Конец фразы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="178"/>
+        <location filename="../../app/review.py" line="179"/>
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="179"/>
+        <location filename="../../app/review.py" line="180"/>
         <source>Recognition</source>
         <translation>Распознавание</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="179"/>
+        <location filename="../../app/review.py" line="180"/>
         <source>Emit</source>
         <translation>Выдача</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="180"/>
+        <location filename="../../app/review.py" line="181"/>
         <source>Extraction</source>
         <translation>Извлечение</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="180"/>
+        <location filename="../../app/review.py" line="181"/>
         <source>Rule matching</source>
         <translation>Сопоставление правил</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="181"/>
+        <location filename="../../app/review.py" line="182"/>
         <source>End to end</source>
         <translation>Сквозная</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="181"/>
+        <location filename="../../app/review.py" line="182"/>
         <source>Shown cards&apos; age</source>
         <translation>Возраст показанных карточек</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="182"/>
+        <location filename="../../app/review.py" line="183"/>
         <source>Snoozed</source>
         <translation>Отложены</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="182"/>
+        <location filename="../../app/review.py" line="183"/>
         <source>Cooldown</source>
         <translation>Пауза правила</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="183"/>
+        <location filename="../../app/review.py" line="184"/>
         <source>Duplicate</source>
         <translation>Повтор</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="183"/>
+        <location filename="../../app/review.py" line="184"/>
         <source>Over the cap</source>
         <translation>Сверх лимита</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="185"/>
+        <location filename="../../app/review.py" line="186"/>
         <source>Latency CDF: how many were in time</source>
         <translation>Распределение задержки: сколько успели вовремя</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="187"/>
+        <location filename="../../app/review.py" line="188"/>
         <source>Cards shown within budget, per operator (lowest first)</source>
         <translation>Карточки, показанные вовремя, по операторам (худшие сверху)</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="188"/>
+        <location filename="../../app/review.py" line="189"/>
         <source>Cards shown within budget, per day</source>
         <translation>Карточки, показанные вовремя, по дням</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="190"/>
+        <location filename="../../app/review.py" line="191"/>
         <source>End-to-end latency by time into the call</source>
         <translation>Сквозная задержка по ходу звонка</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="192"/>
+        <location filename="../../app/review.py" line="193"/>
         <source>What became of each rule&apos;s cards, and what operators made of them</source>
         <translation>Что стало с карточками каждого правила и как их оценили операторы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="194"/>
+        <location filename="../../app/review.py" line="195"/>
         <source>Checklists completed, per operator (lowest first)</source>
         <translation>Выполненные чек-листы по операторам (худшие сверху)</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="196"/>
+        <location filename="../../app/review.py" line="197"/>
         <source>End-to-end latency per operator (box p25–p75, line median, whiskers p5–p95; slowest first)</source>
         <translation>Сквозная задержка по операторам (ящик p25–p75, черта — медиана, усы p5–p95; медленные сверху)</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="199"/>
+        <location filename="../../app/review.py" line="200"/>
         <source>Cards due: evidence → decision</source>
         <translation>Карточки к показу: повод → решение</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="200"/>
+        <location filename="../../app/review.py" line="201"/>
         <source>Utterances: end of speech → text</source>
         <translation>Фразы: конец речи → текст</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="201"/>
+        <location filename="../../app/review.py" line="202"/>
         <source>budget {0} s</source>
         <translation>бюджет {0} с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="202"/>
+        <location filename="../../app/review.py" line="203"/>
         <source>{0} of cards due within budget</source>
         <translation>{0} карточек вовремя</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="203"/>
+        <location filename="../../app/review.py" line="204"/>
         <source>seconds</source>
         <translation>секунды</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="203"/>
+        <location filename="../../app/review.py" line="204"/>
         <source>share at or below</source>
         <translation>доля не больше</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="204"/>
+        <location filename="../../app/review.py" line="205"/>
         <source>shown within budget</source>
         <translation>показаны вовремя</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="205"/>
+        <location filename="../../app/review.py" line="206"/>
         <source>dropped late</source>
         <translation>опоздали</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="206"/>
+        <location filename="../../app/review.py" line="207"/>
         <source>{0} late of {1}</source>
         <translation>опоздали {0} из {1}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="207"/>
+        <location filename="../../app/review.py" line="208"/>
         <source>latency, s</source>
         <translation>задержка, с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="208"/>
+        <location filename="../../app/review.py" line="209"/>
         <source>utterances</source>
         <translation>фразы</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="209"/>
+        <location filename="../../app/review.py" line="210"/>
         <source>time into the call (m:ss), {0} bins</source>
         <translation>время от начала звонка (м:сс), интервалы по {0}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="210"/>
+        <location filename="../../app/review.py" line="211"/>
         <source>{0} s</source>
         <translation>{0} с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="210"/>
+        <location filename="../../app/review.py" line="211"/>
         <source>{0} min</source>
         <translation>{0} мин</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="210"/>
+        <location filename="../../app/review.py" line="211"/>
         <source>{0} h</source>
         <translation>{0} ч</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="211"/>
+        <location filename="../../app/review.py" line="212"/>
         <source>shown</source>
         <translation>показаны</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="211"/>
+        <location filename="../../app/review.py" line="212"/>
         <source>muted</source>
         <translation>заглушены</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="212"/>
+        <location filename="../../app/review.py" line="213"/>
         <source>other drops</source>
         <translation>другие причины</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="212"/>
+        <location filename="../../app/review.py" line="213"/>
         <source>cards</source>
         <translation>карточки</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="213"/>
+        <location filename="../../app/review.py" line="214"/>
         <source>thumbs up</source>
         <translation>полезно</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="213"/>
+        <location filename="../../app/review.py" line="214"/>
         <source>thumbs down</source>
         <translation>не полезно</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="214"/>
+        <location filename="../../app/review.py" line="215"/>
         <source>{0} dismissed</source>
         <translation>закрыто {0}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="215"/>
+        <location filename="../../app/review.py" line="216"/>
         <source>votes (down | up)</source>
         <translation>оценки (не полезно | полезно)</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="215"/>
+        <location filename="../../app/review.py" line="216"/>
         <source>{0} of {1}</source>
         <translation>{0} из {1}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="216"/>
+        <location filename="../../app/review.py" line="217"/>
         <source>checklists completed</source>
         <translation>выполнено чек-листов</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="217"/>
+        <location filename="../../app/review.py" line="218"/>
         <source>end-to-end latency, s</source>
         <translation>сквозная задержка, с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="253"/>
+        <location filename="../../app/review.py" line="254"/>
         <source>No records match (of {0} latency records read).</source>
         <translation>Нет подходящих записей (прочитано записей задержки: {0}).</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="255"/>
+        <location filename="../../app/review.py" line="256"/>
         <source>No records match: the logs hold no latency records.</source>
         <translation>Нет подходящих записей: в журналах нет записей задержки.</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="261"/>
+        <location filename="../../app/review.py" line="265"/>
         <source>Of the cards due (shown, or dropped as too late), the share shown within the {0} s budget</source>
         <translation>Из карточек к показу (показанных или отброшенных из-за опоздания) — доля показанных в пределах бюджета {0} с</translation>
     </message>
@@ -813,17 +817,17 @@ Hints appear here only while they are still timely.</source>
         <translation type="vanished">По минутам звонка</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="233"/>
+        <location filename="../../app/review.py" line="234"/>
         <source>Reading the logs…</source>
         <translation>Читаю журналы…</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="245"/>
+        <location filename="../../app/review.py" line="246"/>
         <source>No report: {0}</source>
         <translation>Отчёт не построен: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="249"/>
+        <location filename="../../app/review.py" line="250"/>
         <source>{0} log files, {1} utterances, {2} card decisions</source>
         <translation>Файлов журнала: {0}, фраз: {1}, решений по карточкам: {2}</translation>
     </message>
@@ -1180,7 +1184,7 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/gui.py" line="82"/>
+        <location filename="../../app/gui.py" line="83"/>
         <source>Log: {0}</source>
         <translation>Журнал: {0}</translation>
     </message>
