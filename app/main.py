@@ -36,7 +36,7 @@ from assist import (
 
 log = logging.getLogger("app")
 
-ENGINE_COMMANDS = ("transcribe", "devices", "extract", "rules", "report")
+ENGINE_COMMANDS = ("transcribe", "devices", "extract", "rules", "report", "call")
 
 
 def state_dir() -> Path:

@@ -28,6 +28,7 @@ _os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 _os.environ.setdefault("HF_HUB_OFFLINE", "1")
 _os.environ.setdefault("DO_NOT_TRACK", "1")
 
+from assist.api import ApiServer, CommandError
 from assist.audio import ArraySource, AudioSource, FileSource
 from assist.audio.autocall import CallDecision, CallDetector, Standby, pulse_sink_in_use
 from assist.audio.devices import InputDevice, capture_devices, list_devices
@@ -101,6 +102,7 @@ __all__ = [
     "DEMO_AUDIO",
     "REPORT_TABLES",
     "RESOURCES",
+    "ApiServer",
     "ArraySource",
     "AssistError",
     "AudioDecodeError",
@@ -113,6 +115,7 @@ __all__ = [
     "CallStats",
     "CaptureChanged",
     "ChecklistUpdated",
+    "CommandError",
     "ConfigError",
     "Engine",
     "EngineConfig",

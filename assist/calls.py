@@ -39,7 +39,7 @@ from assist.rules.evaluator import mask_digits
 log = logging.getLogger(__name__)
 
 CALL_SUFFIX = ".jsonl"
-__all__ = ["CALL_SUFFIX", "MASK", "CallRecorder", "SavedCallInfo", "delete_calls",
+__all__ = ["CALL_SUFFIX", "MASK", "CallRecorder", "RecordMasker", "SavedCallInfo", "delete_calls",
            "masked_difference", "purge_calls", "saved_calls"]
 
 _DIFFERENCE = re.compile(r"^(?P<part>[^:]*):\s*.* given, .* repeated$")
@@ -61,6 +61,34 @@ def _masked_readback(record: dict[str, Any]) -> dict[str, Any]:
             "repeated": mask_entity(kind, record["repeated"]), "differences": differences}
 
 
+class RecordMasker:
+    """Masks a call's records as saved calls hold them: transcripts (each read with the
+    speaker's previous one, so call it in arrival order), entity values as their kind's mask
+    keeps them, read-backs, card evidence. The events API masks with it too."""
+
+    def __init__(self) -> None:
+        self._masker = TranscriptMasker()
+
+    def mask(self, record: dict[str, Any], where: str) -> dict[str, Any]:
+        """The record as it may leave the engine; `where` names the writer in a refusal."""
+        kind = record["type"]
+        if kind == "transcript":
+            text = self._masker.mask(record["speaker"], record["text"], record["language"])
+            return {**record, "text": refuse_unmasked(text, where)}
+        if kind == "entity":
+            return {**record, "value": mask_entity(record["kind"], record["value"]),
+                    "raw": MASK * 3}
+        if kind == "readback":
+            return _masked_readback(record)
+        if kind == "suggestion":
+            masked = {**record, "evidence": refuse_unmasked(mask_text(record["evidence"]),
+                                                            where)}
+            if "body" in record:
+                masked["body"] = refuse_unmasked(mask_text(record["body"]), where)
+            return masked
+        return record
+
+
 @dataclass
 class SavedCallInfo:
     path: Path
@@ -80,7 +108,7 @@ class CallRecorder:
         self.path = self.folder / f"{self.started.strftime('%Y%m%d-%H%M%S')}_{call_id}" \
             f"{CALL_SUFFIX}"
         self._lock = threading.Lock()
-        self._masker = TranscriptMasker()
+        self._masker = RecordMasker()
         self._records: list[dict[str, Any]] = []
         self._waiting: list[str] = []  # lines before the first utterance: no file yet
         self._stream: IO[str] | None = None
@@ -107,23 +135,7 @@ class CallRecorder:
 
     def _masked(self, record: dict[str, Any]) -> dict[str, Any]:
         """The record as it may be written (called in arrival order, under the lock)."""
-        kind = record["type"]
-        where = f"saved call {self.call_id}"
-        if kind == "transcript":
-            text = self._masker.mask(record["speaker"], record["text"], record["language"])
-            return {**record, "text": refuse_unmasked(text, where)}
-        if kind == "entity":
-            return {**record, "value": mask_entity(record["kind"], record["value"]),
-                    "raw": MASK * 3}
-        if kind == "readback":
-            return _masked_readback(record)
-        if kind == "suggestion":
-            masked = {**record, "evidence": refuse_unmasked(mask_text(record["evidence"]),
-                                                            where)}
-            if "body" in record:
-                masked["body"] = refuse_unmasked(mask_text(record["body"]), where)
-            return masked
-        return record
+        return self._masker.mask(record, f"saved call {self.call_id}")
 
     def _flush(self) -> None:
         """Append the waiting lines, each in one write, flushed (under the lock)."""

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from assist.api import DEFAULT_LISTEN, ApiServer, EngineControls, api_token, send_command
 from assist.audio.devices import BACKENDS, capture_devices
 from assist.audio.live import Leg, LiveSource
 from assist.audio.source import FileSource
@@ -33,7 +34,11 @@ from assist.config import (
     EngineConfig,
     ExtractConfig,
     load_config,
+    loopback_host,
+    remote_refusal,
     replace_config,
+    split_listen,
+    user_config_path,
 )
 from assist.engine import Engine, run_call
 from assist.errors import AssistError
@@ -195,6 +200,9 @@ def _build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--rules", nargs="+", metavar="FILE",
                             help="rule files (default: config rules.files)")
     transcribe.add_argument("--no-rules", action="store_true", help="no suggestion rules")
+    transcribe.add_argument("--api", metavar="HOST:PORT",
+                            help="serve the events API (WebSocket /events) during the call, "
+                                 "e.g. 127.0.0.1:8765 (config [api] for the rest)")
 
     extract = commands.add_parser(
         "extract", help="phones, addresses and e-mails of JSON Lines texts on stdin, one line "
@@ -202,6 +210,15 @@ def _build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--lang", choices=("ru", "en"), default=None,
                          help="language of lines that do not name one (default: by script)")
     extract.add_argument("--config", help="engine config TOML (regions, gazetteer)")
+
+    call = commands.add_parser(
+        "call", help="start or stop a call in the running app (softphone hooks; events API)")
+    call.add_argument("action", choices=("start", "stop"))
+    call.add_argument("--api", metavar="HOST:PORT",
+                      help="where the app listens (default: config api.listen, else "
+                           "127.0.0.1:8765)")
+    call.add_argument("--config", help="config TOML (default: the user's)")
+    call.add_argument("--timeout", type=float, default=10.0, help="seconds to wait (10)")
 
     devices = commands.add_parser(
         "devices", help="list input devices; monitor (loopback) sources are marked")
@@ -375,9 +392,14 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             raise UsageError(f"--out: cannot write {args.out}: {exc.strerror}") from exc
     else:
         out = sys.stdout
-    engine = Engine(config)
+    # the API listens before the model loads, so a page can connect before the first word
+    api = _api_server(args.api, config) if getattr(args, "api", None) else None
+    engine = Engine(config, api.sink if api is not None else None)
+    controls = EngineControls(engine)
     writer = JsonLinesWriter(out, on_closed=engine.stop)
     try:
+        if api is not None:
+            api.start(controls)
         _check_languages(config, engine)
         sinks: list[EventSink] = [writer]
         latency = None
@@ -397,6 +419,9 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
             if latency is not None:
                 latency.close()
     finally:
+        controls.finished = True
+        if api is not None:
+            api.close()  # what is queued reaches the clients first
         if out is not sys.stdout:
             out.close()
     if writer.closed:
@@ -407,6 +432,32 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         log.warning("live capture: %d overflows, %d device gaps (%.1f s in all)",
                     source.overflows, len(source.gaps),
                     sum(end - begin for _, begin, end in source.gaps))
+    return EXIT_OK
+
+
+def _api_server(listen: str, config: EngineConfig) -> ApiServer:
+    """The events API for `--api HOST:PORT` (its other settings from the config)."""
+    try:
+        host, _ = split_listen(listen)
+    except ValueError as exc:
+        raise UsageError(f"--api: {exc}") from None
+    if not config.api.allow_remote and not loopback_host(host):
+        raise UsageError(f"--api: {remote_refusal(listen)}")
+    return ApiServer(config.api, listen)
+
+
+def cmd_call(args: argparse.Namespace) -> int:
+    """`sufler call start|stop`: the running app starts or stops a call (softphone hooks)."""
+    if args.api:
+        listen = args.api
+    else:
+        path = args.config or (user_config_path() if user_config_path().is_file() else None)
+        listen = (load_config(path) if path else load_config()).api.listen or DEFAULT_LISTEN
+    reply = send_command(listen, {"cmd": "call", "action": args.action}, api_token(create=False),
+                         args.timeout)
+    if not reply.get("ok"):
+        raise UsageError(f"call {args.action}: {reply.get('error')}")
+    print(f"call {args.action}: {reply.get('detail')}")
     return EXIT_OK
 
 
@@ -606,6 +657,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rules(args)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "call":
+            return cmd_call(args)
         parser.print_help()
         return EXIT_BAD_INPUT
     except AssistError as exc:

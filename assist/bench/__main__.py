@@ -1,4 +1,4 @@
-"""python -m assist.bench {latency,soak,pacing,extract,rules,live,gui,report,calls}: figures;
+"""python -m assist.bench {latency,soak,pacing,extract,rules,live,gui,report,calls,api}: figures;
 the headline figures as one JSON object on the last line."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import argparse
 import logging
 import sys
 
-from assist.bench import calls, extract, gui, latency, live, pacing, report, rules, soak
+from assist.bench import api, calls, extract, gui, latency, live, pacing, report, rules, soak
 from assist.errors import AssistError
 
 
@@ -24,12 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     report.add_arguments(commands.add_parser("report", help="latency report at scale"))
     calls.add_arguments(commands.add_parser(
         "calls", help="dictated phones/addresses in two-leg telephone calls, end to end"))
+    api.add_arguments(commands.add_parser(
+        "api", help="events API: events/s to WebSocket clients, none dropped; slow client"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         {"latency": latency.run, "soak": soak.run, "pacing": pacing.run,
          "extract": extract.run, "rules": rules.run, "live": live.run, "gui": gui.run,
-         "report": report.run, "calls": calls.run}[args.bench](args)
+         "report": report.run, "calls": calls.run, "api": api.run}[args.bench](args)
     except AssistError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return 2
