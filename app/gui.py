@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import i18n
 from app.bridge import CallEnded, EngineBridge
+from app.events_api import start_api
 from app.probe import StallProbe
 from app.session import DEMO, CallPlan, CallSession
 from app.window import MainWindow
@@ -79,6 +80,7 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
     elif args.play:
         plan = CallPlan(Path(args.play), args.pace)
     window = build_window(config, prefs, plan)
+    api = start_api(window, config)  # the events API, when [api] listen is set
     if log_path is not None:
         window.statusBar().showMessage(window.tr("Log: {0}").format(log_path), 5000)
     window.show()
@@ -115,6 +117,8 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
     if plan is not None:
         QTimer.singleShot(0, lambda: window.start_call(plan))
     code = app.exec()
+    if api is not None:
+        api.close(drain_s=0.5)
     window.session.shutdown()
     prefs.sync()
     return int(code)

@@ -23,6 +23,7 @@ from assist import (
     EngineConfig,
     EngineError,
     Event,
+    EventSink,
     FeedbackAction,
     FileSource,
     LatencyLog,
@@ -102,6 +103,11 @@ class CallSession:
         self._active = threading.Event()
         self.muted = False
         self.call_id = ""
+
+    def add_listener(self, sink: EventSink) -> None:
+        """One more receiver of every engine event, called on the engine's threads (the
+        events API, `app.events_api`)."""
+        self._engine.add_sink(sink)
 
     # -- configuration ------------------------------------------------------------------
 
