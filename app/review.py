@@ -216,6 +216,8 @@ class ReviewWindow(QMainWindow):
             "votes (down | up)": self.tr("votes (down | up)"), "{0} of {1}": self.tr("{0} of {1}"),
             "checklists completed": self.tr("checklists completed"),
             "end-to-end latency, s": self.tr("end-to-end latency, s"),
+            "{0} of {1} operators": self.tr("{0} of {1} operators"),
+            "{0} busiest of {1} rules": self.tr("{0} busiest of {1} rules"),
         }
 
     def _browse(self) -> None:

@@ -179,6 +179,13 @@ def _ranked(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return sorted(kept, key=lambda row: (row[key], str(row["operator"])))[:MOST_ROWS]
 
 
+def _some_of(axes: Axes, t: Callable[[str], str], shown: int, total: int,
+             text: str = "{0} of {1} operators") -> None:
+    """Say so on the plot when it shows only some of the rows."""
+    if shown < total:
+        axes.set_title(t(text).format(shown, total), fontsize=8, loc="left", color=GREY)
+
+
 def _bar_height(count: int) -> float:
     return 0.9 + 0.24 * max(count, 2)
 
@@ -193,6 +200,8 @@ def operators_plot(report: Report, t: Callable[[str], str]) -> str | None:
     axes = figure.add_subplot()
     _style(axes)
     axes.grid(False, axis="y")
+    _some_of(axes, t, len(rows), sum(1 for row in report.operators
+                                     if row["within_share"] is not None))
     names = [str(row["operator"]) for row in rows][::-1]
     within = [row["within_share"] for row in rows][::-1]
     late = [row["late_share"] or 0.0 for row in rows][::-1]
@@ -232,6 +241,11 @@ def days_plot(report: Report, t: Callable[[str], str]) -> str | None:
                 lowest = min(lowest, *(share for _, share in points))
     axes.plot(range(len(days)), [row["within_share"] for row in days], color=INK,
               marker="o", linewidth=2.5, label=t("all operators"))
+    if len(days) <= 14:
+        for index, row in enumerate(days):
+            axes.annotate(percent(row["within_share"]), (index, row["within_share"]),
+                          textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8,
+                          color=INK)
     axes.set_xticks(range(len(days)), [_day(row["day"]) for row in days])
     axes.set_xlim(-0.5, len(days) - 0.5)
     axes.set_ylim(max(0.0, math.floor(lowest * 20 - 0.5) / 20), 1.005)
@@ -304,6 +318,7 @@ def rules_plot(report: Report, t: Callable[[str], str]) -> str | None:
     for axes in (left, right):
         _style(axes)
         axes.grid(False, axis="y")
+    _some_of(left, t, len(rows), len(report.rules), "{0} busiest of {1} rules")
     names = [str(row["rule"]) for row in rows][::-1]
     start = [0] * len(rows)
     for key, name, colour in (("shown", "shown", BLUE), ("late", "dropped late", RED),
@@ -346,6 +361,8 @@ def checklists_plot(report: Report, t: Callable[[str], str]) -> str | None:
     axes = figure.add_subplot()
     _style(axes)
     axes.grid(False, axis="y")
+    _some_of(axes, t, len(rows), sum(1 for row in report.operators
+                                     if row["completed_share"] is not None))
     names = [str(row["operator"]) for row in rows][::-1]
     axes.barh(names, [row["completed_share"] for row in rows][::-1], color=GREEN)
     for index, row in enumerate(rows[::-1]):
@@ -369,6 +386,7 @@ def spread_plot(report: Report, t: Callable[[str], str]) -> str | None:
     axes = figure.add_subplot()
     _style(axes)
     axes.grid(False, axis="y")
+    _some_of(axes, t, len(rows), sum(1 for row in report.operators if row["utterances"]))
     stats = [{"label": str(row["operator"]), "whislo": row["p5"], "q1": row["p25"],
               "med": row["p50"], "q3": row["p75"], "whishi": row["p95"], "fliers": []}
              for row in rows][::-1]

@@ -351,7 +351,7 @@ Hints appear here only while they are still timely.</source>
     </message>
     <message>
         <location filename="../../app/review.py" line="102"/>
-        <location filename="../../app/review.py" line="222"/>
+        <location filename="../../app/review.py" line="224"/>
         <source>Log folder</source>
         <translation>Папка журналов</translation>
     </message>
@@ -758,17 +758,27 @@ Hints appear here only while they are still timely.</source>
         <translation>сквозная задержка, с</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="254"/>
+        <location filename="../../app/review.py" line="219"/>
+        <source>{0} of {1} operators</source>
+        <translation>{0} из {1} операторов</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="220"/>
+        <source>{0} busiest of {1} rules</source>
+        <translation>{0} самых частых из {1} правил</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="256"/>
         <source>No records match (of {0} latency records read).</source>
         <translation>Нет подходящих записей (прочитано записей задержки: {0}).</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="256"/>
+        <location filename="../../app/review.py" line="258"/>
         <source>No records match: the logs hold no latency records.</source>
         <translation>Нет подходящих записей: в журналах нет записей задержки.</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="265"/>
+        <location filename="../../app/review.py" line="267"/>
         <source>Of the cards due (shown, or dropped as too late), the share shown within the {0} s budget</source>
         <translation>Из карточек к показу (показанных или отброшенных из-за опоздания) — доля показанных в пределах бюджета {0} с</translation>
     </message>
@@ -817,17 +827,17 @@ Hints appear here only while they are still timely.</source>
         <translation type="vanished">По минутам звонка</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="234"/>
+        <location filename="../../app/review.py" line="236"/>
         <source>Reading the logs…</source>
         <translation>Читаю журналы…</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="246"/>
+        <location filename="../../app/review.py" line="248"/>
         <source>No report: {0}</source>
         <translation>Отчёт не построен: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="250"/>
+        <location filename="../../app/review.py" line="252"/>
         <source>{0} log files, {1} utterances, {2} card decisions</source>
         <translation>Файлов журнала: {0}, фраз: {1}, решений по карточкам: {2}</translation>
     </message>
@@ -1184,7 +1194,7 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/gui.py" line="83"/>
+        <location filename="../../app/gui.py" line="85"/>
         <source>Log: {0}</source>
         <translation>Журнал: {0}</translation>
     </message>
