@@ -55,6 +55,10 @@ class CallContext:
         """The other side just asked `channel`'s speaker for an entity of `kind` (None: nothing)."""
         self._update(channel, expecting=kind)
 
+    def expect_readback(self, channel: int, kind: str | None) -> None:
+        """`channel`'s speaker is expected to read back what the other side just dictated."""
+        self._update(channel, repeating=kind)
+
     def set_dictating(self, channel: int, dictating: bool) -> None:
         self._update(channel, dictating=dictating)
 

@@ -5,7 +5,9 @@ The call pipeline uses these on its own thread:
 - `Expectations` writes the call context: the operator asking for a phone, an address or an
   e-mail makes the customer's channel expect one; a customer window full of digits marks the
   channel as dictating (the recognizer then decodes it with n-best beam search: see
-  `assist.asr.dictation`); the entity arriving, or time passing, ends it.
+  `assist.asr.dictation`); the entity arriving, or time passing, ends it. What the customer
+  dictated makes the operator's channel expect a read-back (decoded the same way) until
+  the operator repeats an entity, asks for something else, or time passes.
 - `Hypotheses` remembers each utterance's hypotheses, chooses among them (the first whose
   entity validates, read together with the speaker's previous utterance), and marks an
   entity's parts uncertain where close hypotheses disagree, or all of it when its window
@@ -42,6 +44,7 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 DIGITS = re.compile(r"\d")
 DICTATING_DIGITS = 4  # a window with this many digits (or number words) is dictation
 EXPECT_S = 30.0  # an unanswered ask lapses after this long
+READBACK_S = 20.0  # a read-back is expected this long after the dictation ends
 LOW_CONFIDENCE = -0.45  # a window heard below this average log-probability is unsure whole
 CLOSE = 0.25  # hypotheses within this of the best's average log-probability are rivals
 PARTS = re.compile(r"^([^:]+?):")
@@ -70,10 +73,13 @@ def asked_for(text: str) -> str | None:
 class Expectations:
     """A context writer: asks, dictation and their end (one per call; pipeline thread)."""
 
-    def __init__(self, asker: str = "operator", expect_s: float = EXPECT_S) -> None:
+    def __init__(self, asker: str = "operator", expect_s: float = EXPECT_S,
+                 readback_s: float = READBACK_S) -> None:
         self._asker = asker
         self._expect_s = expect_s
+        self._readback_s = readback_s
         self._since: dict[int, float] = {}  # channel -> when its expectation was set
+        self._dictated: float | None = None  # when the latest dictation to read back ended
 
     def __call__(self, context: CallContext, event: Event) -> None:
         if isinstance(event, TranscriptUpdated) and event.final:
@@ -86,13 +92,31 @@ class Expectations:
             if channel is not None and context.state(channel).expecting == event.kind:
                 context.expect(channel, None)
                 context.set_dictating(channel, False)
+            self._to_read_back(context, event.kind, event.end)
+        elif isinstance(event, EntityExtracted):
+            self._read_back(context)  # the operator repeated an entity: the read-back is heard
+
+    def _to_read_back(self, context: CallContext, kind: str, end: float) -> None:
+        asker = context.channel_of(self._asker)
+        if asker is not None:
+            context.expect_readback(asker, kind)
+            self._dictated = end
+
+    def _read_back(self, context: CallContext) -> None:
+        asker = context.channel_of(self._asker)
+        if asker is not None:
+            context.expect_readback(asker, None)
+        self._dictated = None
 
     def _asked(self, context: CallContext, event: TranscriptUpdated) -> None:
+        if self._dictated is not None and event.start - self._dictated > self._readback_s:
+            self._read_back(context)  # no read-back came: later windows take the fast path
         if digit_count(event.text) >= DICTATING_DIGITS:
             return  # a read-back, not a question
         kind = asked_for(event.text)
         if kind is None:
             return
+        self._read_back(context)  # a new question: the last dictation was dealt with
         for channel, speaker in enumerate(context.speakers):
             if speaker != self._asker:
                 context.expect(channel, kind)
@@ -104,7 +128,13 @@ class Expectations:
         if since is not None and event.start - since > self._expect_s:
             context.expect(channel, None)
             del self._since[channel]
-        context.set_dictating(channel, digit_count(event.text) >= DICTATING_DIGITS)
+        dictating = digit_count(event.text) >= DICTATING_DIGITS
+        context.set_dictating(channel, dictating)
+        if dictating:
+            # digits the extractor may not make a card of (too few heard) are still read
+            # back, and the read-back may be what makes the card
+            self._to_read_back(context, context.state(channel).expecting or "dictation",
+                               event.end)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ class ChannelState:
     language: str = "auto"  # the leg's call language once known
     expecting: str | None = None  # an entity kind the other side just asked this speaker for
     dictating: bool = False  # this speaker is in the middle of dictating an entity
+    # an entity kind (or "dictation") the other side just said, which this speaker is
+    # expected to read back
+    repeating: str | None = None
 
 
 class WindowContext(Protocol):

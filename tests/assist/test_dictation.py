@@ -74,6 +74,40 @@ def test_the_policy_decodes_only_dictation_with_n_best_beam_search() -> None:
     options = policy.choose(ChannelState(expecting="phone"))
     assert options is not None and options.beam_size == 5 and options.alternatives == 4
     assert policy.choose(ChannelState(dictating=True)) is not None
+    readback = policy.choose(ChannelState(speaker="operator", repeating="phone"))
+    assert readback is not None and readback.alternatives == 4
+    assert readback.reason == "readback:phone"
+    # names are heard better greedily on the clean leg: an address read-back keeps the fast path
+    assert policy.choose(ChannelState(speaker="operator", repeating="address")) is None
+
+
+def test_what_the_customer_dictated_makes_the_operator_expect_a_read_back() -> None:
+    context = CallContext(("operator", "customer"))
+    writer = Expectations(readback_s=20.0)
+    writer(context, said("operator", "What is your phone number?", 1.0))
+    assert context.state(0).repeating is None
+    writer(context, entity("phone", "+14155550132"))  # the customer's card (ends at 3.0 s)
+    assert context.state(0).repeating == "phone" and context.state(1).repeating is None
+    operator_card = replace(entity("phone", "+14155550132", entity_id=2), speaker="operator")
+    writer(context, operator_card)  # the operator read it back
+    assert context.state(0).repeating is None
+
+
+def test_digits_without_a_card_are_read_back_too_and_the_expectation_ends() -> None:
+    context = CallContext(("operator", "customer"))
+    writer = Expectations(readback_s=20.0)
+    writer(context, said("operator", "And your address?", 1.0))
+    writer(context, said("customer", "Eight nine one five three oh six", 4.0))  # no card yet
+    assert context.state(0).repeating == "address"
+    writer(context, said("operator", "Thank you.", 8.0))
+    assert context.state(0).repeating == "address"  # still within the read-back's time
+    writer(context, said("operator", "Anything else I can do?", 30.0))
+    assert context.state(0).repeating is None  # no read-back came: the fast path again
+    # digits long after the ask (it lapsed): a read-back of "a dictation" is expected
+    writer(context, said("customer", "Four one five, five five five, oh one three two", 40.0))
+    assert context.state(0).repeating == "dictation"
+    writer(context, said("operator", "And your e-mail?", 44.0))
+    assert context.state(0).repeating is None  # a new question: that dictation is done
 
 
 def test_the_first_hypothesis_whose_number_validates_is_chosen() -> None:
