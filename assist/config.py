@@ -495,7 +495,7 @@ def split_listen(value: str) -> tuple[str, int]:
     """HOST:PORT (an IPv6 host in brackets: [::1]:8765) as host and port; ValueError says
     what is wrong."""
     host, colon, port = value.rpartition(":")
-    if not colon or not host or not port.isdigit():
+    if not colon or not host or not (port.isascii() and port.isdigit()):
         raise ValueError(f"expected HOST:PORT such as 127.0.0.1:8765, got {value!r}")
     if host.startswith("[") and host.endswith("]"):
         host = host[1:-1]

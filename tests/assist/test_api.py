@@ -214,7 +214,7 @@ def test_loopback_addresses_need_no_flag(listen: str) -> None:
     assert ApiConfig(listen=listen).listen == listen
 
 
-@pytest.mark.parametrize("listen", ["8765", "127.0.0.1", "127.0.0.1:http", "::1:8765",
+@pytest.mark.parametrize("listen", ["8765", "127.0.0.1", "127.0.0.1:http", "::1:8765", "1.2.3.4:²",
                                     "127.0.0.1:70000"])
 def test_a_malformed_address_is_a_config_error(listen: str) -> None:
     with pytest.raises(ConfigError, match=r"api\.listen"):
