@@ -5,6 +5,7 @@ sounddevice/PortAudio, transcribed by the real model. (Latency is compared by
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import time
@@ -44,6 +45,7 @@ def lines(out: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
+@functools.cache  # once per test session: the soundcard tests compare with the same run
 def file_mode(shared_audio: Path, model: str) -> dict[str, str]:
     """The same two recordings as one two-channel call (operator, customer) through the
     engine on its simulated clock: the text per speaker."""
