@@ -15,9 +15,9 @@ from app import i18n
 from app.bridge import CallEnded, EngineBridge
 from app.events_api import start_api
 from app.probe import StallProbe
-from app.session import DEMO, CallPlan, CallSession
+from app.session import CallPlan, CallSession
 from app.window import MainWindow
-from assist import EngineConfig, EngineStateChanged, resource_path
+from assist import DEMO_LANGUAGES, EngineConfig, EngineStateChanged, demo_audio, resource_path
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +73,11 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
     app = application()
     prefs = QSettings()
     language = args.lang or str(prefs.value("ui/language", "system"))
-    i18n.install(app, language)
+    used = i18n.install(app, language)
     plan: CallPlan | None = None
     if args.demo:
-        plan = CallPlan(DEMO.audio, args.pace)
+        plan = CallPlan(demo_audio(args.demo if args.demo in DEMO_LANGUAGES else used),
+                        args.pace)
     elif args.play:
         plan = CallPlan(Path(args.play), args.pace)
     window = build_window(config, prefs, plan)

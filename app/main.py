@@ -18,10 +18,11 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from assist import (
-    DEMO_AUDIO,
+    DEMO_LANGUAGES,
     AssistError,
     ConfigError,
     EngineConfig,
+    demo_audio,
     load_config,
     mask_log_text,
     open_private,
@@ -149,15 +150,29 @@ def quit_on_signals() -> list[int]:
     return stopped
 
 
+def demo_language(demo: str, lang: str | None) -> str:
+    """The demo call's language without a window: the one asked for, else --lang, else the
+    system locale's (en unless it is Russian). The window uses its interface language."""
+    if demo in DEMO_LANGUAGES:
+        return demo
+    if lang in DEMO_LANGUAGES:
+        return str(lang)
+    system = next((value for name in ("LC_ALL", "LC_MESSAGES", "LANG")
+                   if (value := os.environ.get(name))), "")
+    return "ru" if system.lower().startswith("ru") else "en"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sufler", description="Sufler: real-time agent assist (the desktop panel). "
         f"Engine commands: sufler {{{','.join(ENGINE_COMMANDS)}}} --help")
-    parser.add_argument("--demo", action="store_true",
-                        help="play the built-in demo call through the real engine")
+    parser.add_argument("--demo", nargs="?", const="ui", choices=(*DEMO_LANGUAGES, "ui"),
+                        help="play the built-in demo call (en or ru; default: the interface "
+                        "language) through the real engine")
     parser.add_argument("--play", metavar="AUDIO", help="play a recording as a call")
     parser.add_argument("--no-gui", action="store_true",
-                        help="with --demo: print the call as JSON Lines instead of a window")
+                        help="with --demo or --play: print the call as JSON Lines instead "
+                        "of a window")
     parser.add_argument("--config", help="engine settings TOML (default: the user's)")
     parser.add_argument("--model", help="model folder, package model (base, tiny.en) or name")
     parser.add_argument("--pace", choices=("realtime", "fast"), default="realtime",
@@ -180,10 +195,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if first in ENGINE_COMMANDS:
         return run_command(args_list)
     args = _parser().parse_args(args_list)
+    if args.demo and args.play:
+        print("sufler: error: --demo and --play: choose one call to play", file=sys.stderr)
+        return 2
     if args.no_gui:  # the same call as JSON Lines, through the engine's command line
+        if not (args.demo or args.play):
+            print("sufler: error: --no-gui needs a call to play: --demo [en|ru] or --play "
+                  "AUDIO", file=sys.stderr)
+            return 2
+        audio = args.play or str(demo_audio(demo_language(args.demo, args.lang)))
         return run_command(
             (["-v"] if args.verbose else [])
-            + ["transcribe", args.play or str(DEMO_AUDIO), "--pace", args.pace]
+            + ["transcribe", audio, "--pace", args.pace]
             + (["--model", args.model] if args.model else [])
             + (["--config", args.config] if args.config else []))
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")

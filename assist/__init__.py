@@ -37,8 +37,10 @@ from assist.calls import CallRecorder, delete_calls, purge_calls, saved_calls
 from assist.cli import main as run_command
 from assist.config import (
     DEMO_AUDIO,
+    DEMO_LANGUAGES,
     RESOURCES,
     EngineConfig,
+    demo_audio,
     dump_config,
     load_config,
     load_config_text,
@@ -100,6 +102,7 @@ from assist.rules.loader import parse_rules
 
 __all__ = [
     "DEMO_AUDIO",
+    "DEMO_LANGUAGES",
     "REPORT_TABLES",
     "RESOURCES",
     "ApiServer",
@@ -150,6 +153,7 @@ __all__ = [
     "backtest",
     "capture_devices",
     "delete_calls",
+    "demo_audio",
     "dump_config",
     "entity_display",
     "entity_kinds",

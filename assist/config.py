@@ -64,7 +64,16 @@ def resource_path(*parts: str) -> Path:
 
 RESOURCES = resource_path()
 DEFAULT_CONFIG_PATH = resource_path("config.toml")
-DEMO_AUDIO = resource_path("demo", "demo_call.flac")
+DEMO_LANGUAGES = ("en", "ru")
+DEMO_AUDIO = resource_path("demo", "demo_en.flac")  # the English demo call
+
+
+def demo_audio(language: str) -> Path:
+    """The built-in demo call in `language` (en or ru): stereo, left the operator, right the
+    customer; its script (turns, entities, read-backs) is beside it as demo_LANG.jsonl."""
+    if language not in DEMO_LANGUAGES:
+        raise ConfigError(f"no demo call in {language!r} (have: {', '.join(DEMO_LANGUAGES)})")
+    return resource_path("demo", f"demo_{language}.flac")
 
 
 # -- what a setting may hold ------------------------------------------------------------
