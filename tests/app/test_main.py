@@ -77,3 +77,47 @@ def test_seeded_rules_are_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     for path in config.rules.paths(Path(config.origin)):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "sufler" / "rules").stat().st_mode) == 0o700
+
+
+def test_no_gui_without_a_call_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--no-gui"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--demo" in err and "--play" in err
+
+
+def test_no_gui_plays_the_given_file_not_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--play", "/nonexistent-sufler.wav", "--no-gui"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing was played
+    assert captured.err.strip() == "sufler: error: /nonexistent-sufler.wav: no such file"
+
+
+def test_no_gui_uses_the_given_model(tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no-model-here"
+    assert main(["--demo", "en", "--no-gui", "--model", str(missing), "--pace", "fast"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert str(missing) in captured.err and "\n" not in captured.err.strip()
+
+
+def test_demo_and_play_together_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--demo", "--play", "call.wav", "--no-gui"]) == 2
+    assert "choose one" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("demo", "lang", "locale", "expected"), [
+    ("ru", "en", "en_US.UTF-8", "ru"),  # asked for
+    ("ui", "ru", "en_US.UTF-8", "ru"),  # the interface language given
+    ("ui", "system", "ru_RU.UTF-8", "ru"),  # the system's
+    ("ui", None, "de_DE.UTF-8", "en"),
+])
+def test_the_demo_language_without_a_window(demo: str, lang: str | None, locale: str,
+                                            expected: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.main import demo_language
+
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    assert demo_language(demo, lang) == expected
