@@ -34,6 +34,7 @@ def free_port() -> int:
 def wait_for(connection: ClientConnection, match: Callable[[dict[str, Any]], bool],
              process: subprocess.Popen[str], timeout: float = 60.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
+    seen: list[str] = []
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()[1][-2000:]
         try:
@@ -42,7 +43,8 @@ def wait_for(connection: ClientConnection, match: Callable[[dict[str, Any]], boo
             continue
         if match(record):
             return dict(record)
-    raise AssertionError("the expected record did not come")
+        seen.append(record["type"] + (f":{record['state']}" if "state" in record else ""))
+    raise AssertionError(f"the expected record did not come in {timeout:g} s; came: {seen}")
 
 
 def state(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -67,7 +69,7 @@ def test_sufler_call_start_and_stop_drive_the_running_app(tmp_path: Path,
         done = subprocess.run([sys.executable, "-m", "app.main", "call", action,
                                "--config", str(config)], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == 0, (action, done.stderr)
         return done.stdout.strip()
 
     try:
