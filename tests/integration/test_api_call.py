@@ -32,11 +32,12 @@ def free_port() -> int:
 
 
 def wait_for(connection: ClientConnection, match: Callable[[dict[str, Any]], bool],
-             process: subprocess.Popen[str], timeout: float = 60.0) -> dict[str, Any]:
+             process: subprocess.Popen[str], log: Path, timeout: float = 60.0
+             ) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     seen: list[str] = []
     while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()[1][-2000:]
+        assert process.poll() is None, log.read_text(encoding="utf-8")[-2000:]
         try:
             record = json.loads(connection.recv(timeout=1))
         except TimeoutError:
@@ -44,7 +45,8 @@ def wait_for(connection: ClientConnection, match: Callable[[dict[str, Any]], boo
         if match(record):
             return dict(record)
         seen.append(record["type"] + (f":{record['state']}" if "state" in record else ""))
-    raise AssertionError(f"the expected record did not come in {timeout:g} s; came: {seen}")
+    raise AssertionError(f"the expected record did not come in {timeout:g} s; came: {seen}; "
+                         f"the app said: {log.read_text(encoding='utf-8')[-2000:]}")
 
 
 def state(name: str) -> Callable[[dict[str, Any]], bool]:
@@ -60,10 +62,12 @@ def test_sufler_call_start_and_stop_drive_the_running_app(tmp_path: Path,
                       f'[api]\nlisten = "127.0.0.1:{port}"\n', encoding="utf-8")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path),
            "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-    app = subprocess.Popen(
-        [sys.executable, "-m", "app.main", "--config", str(config), "--model", tiny_model,
-         "--pace", "realtime", "--play", str(DEMO_AUDIO)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = tmp_path / "app.err"  # a file, not a pipe: an app that logs much never blocks
+    with log.open("w", encoding="utf-8") as errors:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "app.main", "--config", str(config), "--model", tiny_model,
+             "--pace", "realtime", "--play", str(DEMO_AUDIO)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors, text=True)
 
     def call(action: str) -> str:
         done = subprocess.run([sys.executable, "-m", "app.main", "call", action,
@@ -84,26 +88,27 @@ def test_sufler_call_start_and_stop_drive_the_running_app(tmp_path: Path,
             except (OSError, ValueError):
                 time.sleep(0.2)
         with client:
-            hello = wait_for(client, lambda record: record["type"] == "hello", app)
+            hello = wait_for(client, lambda record: record["type"] == "hello", app, log)
             assert hello["values"] == "masked"  # api.send_values is off by default
-            wait_for(client, state("running"), app)  # the recording started playing
+            wait_for(client, state("running"), app, log)  # the recording started playing
             assert call("stop") == "call stop: stopping the call"
-            wait_for(client, state("stopped"), app)
+            wait_for(client, state("stopped"), app, log)
             started = call("start")
             assert started in ("call start: call started",
                                "call start: the last call is ending; a new one starts when "
                                "it has")
-            wait_for(client, state("running"), app)
-            said = wait_for(client, lambda record: record["type"] == "transcript", app)
+            wait_for(client, state("running"), app, log)
+            said = wait_for(client, lambda record: record["type"] == "transcript", app, log)
             assert said["start"] < 10  # the recording plays again from its start
             assert call("start") == "call start: a call is already running"
             assert call("stop") == "call stop: stopping the call"
-            wait_for(client, state("stopped"), app)
+            wait_for(client, state("stopped"), app, log)
             assert call("stop") == "call stop: no call is running"
         app.send_signal(signal.SIGTERM)
-        _, stderr = app.communicate(timeout=60)
+        app.wait(timeout=60)
     finally:
         if app.poll() is None:
             app.kill()
+    stderr = log.read_text(encoding="utf-8")
     assert app.returncode == 143, stderr[-2000:]
     assert "Traceback" not in stderr
