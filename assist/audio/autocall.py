@@ -231,17 +231,23 @@ class Standby:
         try:
             source = self._current = self._source()
             probed = 0.0
-            for blocks in source.blocks(self._block):
-                if self._halt.is_set():
-                    break
-                for leg, block in enumerate(blocks):
-                    self.detector.heard(leg, dbfs(block), len(block) / SAMPLE_RATE)
-                if self._in_use is not None and time.monotonic() - probed >= self._probe_s:
-                    probed = time.monotonic()
-                    self.detector.device_in_use(self._in_use())
-                decision = self.detector.step()
-                if decision is not None:
-                    break
+            stream = source.blocks(self._block)
+            try:
+                for blocks in stream:
+                    if self._halt.is_set():
+                        break
+                    for leg, block in enumerate(blocks):
+                        self.detector.heard(leg, dbfs(block), len(block) / SAMPLE_RATE)
+                    if self._in_use is not None and time.monotonic() - probed >= self._probe_s:
+                        probed = time.monotonic()
+                        self.detector.device_in_use(self._in_use())
+                    decision = self.detector.step()
+                    if decision is not None:
+                        break
+            finally:
+                close = getattr(stream, "close", None)
+                if close is not None:  # the devices are let go before the call opens them
+                    close()
         except Exception:
             log.exception("listening for a call failed")
         finally:

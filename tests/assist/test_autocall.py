@@ -176,11 +176,15 @@ def test_standby_starts_a_call_once_both_legs_speak() -> None:
 
     class Source(ArraySource):
         stopped = 0
+        released = threading.Event()  # the devices were let go (the generator closed)
 
         def blocks(self, block_samples: int) -> Iterator[list[np.ndarray]]:
-            for block in super().blocks(block_samples):
-                audio_clock.advance(block_samples / SAMPLE_RATE)
-                yield block
+            try:
+                for block in super().blocks(block_samples):
+                    audio_clock.advance(block_samples / SAMPLE_RATE)
+                    yield block
+            finally:
+                Source.released.set()
 
         def stop(self) -> None:
             Source.stopped += 1
@@ -191,6 +195,7 @@ def test_standby_starts_a_call_once_both_legs_speak() -> None:
     probes: list[bool] = []
 
     def start(decision: CallDecision) -> None:
+        assert Source.released.is_set()  # before the call would open the same devices
         started.append(decision)
         done.set()
 
