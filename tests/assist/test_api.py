@@ -437,6 +437,11 @@ def test_send_command_says_when_no_sufler_listens(xdg: Path) -> None:
         send_command("127.0.0.1:9", {"cmd": "call", "action": "stop"}, "x" * 43, timeout=2)
 
 
+def test_send_command_says_when_the_token_is_refused(server: ApiServer) -> None:
+    with pytest.raises(ApiError, match=r"refused the token in .*api-token"):
+        send_command(f"127.0.0.1:{server.address[1]}", {"cmd": "mute"}, "y" * 43, timeout=5)
+
+
 def test_sufler_call_drives_the_engine_controls(xdg: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     controls = FakeControls()
