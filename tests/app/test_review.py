@@ -1,6 +1,7 @@
 """The supervisor's view: the headline figures on top, the plots and readable tables for a
 folder and operator, "no records match" for an operator with none, and its screenshots
-under Xvfb (artifacts/screenshots/review_en.png, review_table_en.png)."""
+under Xvfb in English and Russian (artifacts/screenshots/review_LANG.png: the headline and
+the first plots; review_table_LANG.png: the operators table)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtSvgWidgets import QSvgWidget
 from pytestqt.qtbot import QtBot
 
@@ -74,13 +76,15 @@ def test_an_operator_with_no_records_says_so(qtbot: QtBot, tmp_path: Path) -> No
     assert window.tables["operators"].rowCount() == 0
 
 
-def test_review_screenshots_on_a_real_x_display(display: str) -> None:
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_review_screenshots_on_a_real_x_display(display: str, language: str) -> None:
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-    result = subprocess.run([sys.executable, "-m", "tests.app.shoot_review", str(OUT), "en"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "tests.app.shoot_review", str(OUT),
+                             language], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "qt.svg" not in result.stderr, result.stderr[-3000:]  # every plot drew cleanly
-    for name in ("review_en.png", "review_table_en.png"):
+    for name in (f"review_{language}.png", f"review_table_{language}.png"):
         path = OUT / name
         assert path.stat().st_size > 10_000
         assert distinct_colours(path) > 20  # a drawn window, not a blank frame
