@@ -65,8 +65,9 @@ def soundcard() -> ModuleType:
             # soundcard names its Pulse client after sys.argv and fails on `python -c` or
             # an embedding's empty argv; the client is Sufler either way
             sys.argv = ["sufler"]
-            with com_thread():
-                import soundcard as module
+            # not inside com_thread(): soundcard initialises COM itself on import and takes
+            # S_FALSE (already initialised by us) for an error
+            import soundcard as module
         except ModuleNotFoundError as exc:
             raise AudioDeviceError(
                 "the soundcard package is missing: pip install 'soundcard>=0.4.3,<0.5' (or set "
@@ -110,8 +111,9 @@ def com_thread() -> Iterator[None]:
 
 
 def _microphones() -> list[Any]:
+    module = soundcard()  # imported outside com_thread() (see soundcard())
     with com_thread():
-        return list(soundcard().all_microphones(include_loopback=True))
+        return list(module.all_microphones(include_loopback=True))
 
 
 def soundcard_devices() -> list[InputDevice]:
@@ -198,8 +200,9 @@ class _Reader:
     def _run(self) -> None:
         stream = self._stream
         try:
+            module = soundcard()  # imported outside com_thread() (see soundcard())
             with com_thread():
-                found = [microphone for microphone in soundcard().all_microphones(
+                found = [microphone for microphone in module.all_microphones(
                     include_loopback=True) if str(microphone.id) == stream.device.ident]
                 if not found:  # never soundcard's fuzzy name match: it may pick another device
                     raise AudioDeviceError("the device is not present")
@@ -332,6 +335,11 @@ class Presence:
         return set(latest[1])
 
     def _run(self) -> None:
+        try:
+            soundcard()  # imported outside com_thread() (see soundcard())
+        except AudioDeviceError as exc:
+            log.warning("device presence is not watched: %s", exc)
+            return
         with com_thread():
             while not self._stop.is_set():
                 try:
