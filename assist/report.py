@@ -352,30 +352,29 @@ def latency_report(names: Sequence[str | Path], since: str | None = None,
             "checklists": lists.get("checklists", 0),
             "completed_share": _share(lists.get("completed", 0), lists.get("checklists", 0)),
         })
-    # per day (local time): card counts per hour are summed into days in Python, where the
-    # local calendar is known
-    hours = table(f"SELECT operator, floor(ts / 3600) AS hour, {fates} FROM cards "
-                  "WHERE isfinite(ts) GROUP BY 1, 2")
-    per_day: dict[tuple[str, Any], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in hours:
+    # per day (local time): card counts per quarter hour (every time zone's midnight is on
+    # one) are summed into days in Python, where the local calendar is known
+    quarters = table(f"SELECT operator, floor(ts / 900) AS quarter, {fates} FROM cards "
+                     "WHERE isfinite(ts) GROUP BY 1, 2")
+    all_days: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    each_day: dict[tuple[str, Any], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in quarters:
         try:
-            day = datetime.fromtimestamp(row["hour"] * 3600).date().isoformat()
+            day = datetime.fromtimestamp(row["quarter"] * 900).date().isoformat()
         except (OverflowError, OSError, ValueError):  # a time outside the calendar
             continue
-        for key in ((day, row["operator"]), (day, None)):
-            counts = per_day[key]
+        for counts in (all_days[day], each_day[(day, row["operator"])]):
             counts[0] += row["due"]
             counts[1] += row["within"]
             counts[2] += row["late"]
-    days, operator_days = [], []
-    for (day, who), (due, within, late) in sorted(per_day.items(),
-                                                  key=lambda item: (item[0][0], str(item[0][1]))):
-        row = {"day": day, "due": due, "within_share": _share(within, due), "late": late,
-               "late_share": _share(late, due)}
-        if who is None:
-            days.append(row)
-        else:
-            operator_days.append({"operator": who, **row})
+
+    def day_row(day: str, due: int, within: int, late: int) -> dict[str, Any]:
+        return {"day": day, "due": due, "within_share": _share(within, due), "late": late,
+                "late_share": _share(late, due)}
+
+    days = [day_row(day, *counts) for day, counts in sorted(all_days.items())]
+    operator_days = [{"operator": who, **day_row(day, *counts)} for (day, who), counts in
+                     sorted(each_day.items(), key=lambda item: (item[0][0], str(item[0][1])))]
     models = table(f"SELECT model, count(*) AS n, {quantiles('latency')}, avg(rtf) AS rtf "
                    "FROM utterances GROUP BY model ORDER BY model")
     muted = ", ".join(f"'{reason}'" for reason in MUTED)
