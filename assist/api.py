@@ -1,11 +1,12 @@
 """The local events API: a WebSocket at /events that streams a call's records to a CRM page
 on this PC and takes the operator's commands (mute, snooze, feedback, call start/stop).
 
-Built on the `websockets` package. The server runs its own asyncio loop on a named thread
-(`sufler-api`); the engine hands it events through `ApiServer.sink`, which never waits for a
-client: each record is encoded (and masked) once, then put into one bounded queue per
-client. A client whose queue fills (it reads slower than the call talks) is cut off with
-close code 4429 and a reason; nothing else is dropped and no buffer grows without bound.
+Built on the `websockets` package (imported when a server or client starts). The server
+runs its own asyncio loop on a named thread (`sufler-api`); the engine hands it events
+through `ApiServer.sink`, which never waits for a client: each record is encoded (and
+masked) once, then put into one bounded queue per client. A client whose queue fills (it
+reads slower than the call talks) is cut off with close code 4429 and a reason; nothing
+else is dropped and no buffer grows without bound.
 
 Clients authenticate with the token in `api_token_path()` (made at first start, 0600), as
 `Authorization: Bearer TOKEN` or `?token=TOKEN`; a wrong or missing token is closed with
@@ -33,12 +34,8 @@ import time
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
-
-from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
-from websockets.http11 import Request, Response
 
 from assist.calls import RecordMasker
 from assist.config import (
@@ -52,6 +49,10 @@ from assist.errors import AssistError, ConfigError
 from assist.events import Event, FeedbackAction
 from assist.files import PRIVATE_FILE, private_dir
 from assist.records import live_record
+
+if TYPE_CHECKING:  # websockets (and asyncio's server) load when a server or client starts
+    from websockets.asyncio.server import Server, ServerConnection
+    from websockets.http11 import Request, Response
 
 log = logging.getLogger(__name__)
 
@@ -400,6 +401,8 @@ class ApiServer:
             loop.close()
 
     async def _serve(self) -> None:
+        from websockets.asyncio.server import serve
+
         self._stopping = asyncio.Event()
         try:
             server = await serve(
@@ -454,6 +457,8 @@ class ApiServer:
     async def _close(self, connection: ServerConnection, code: int, reason: str) -> None:
         """Close with a code and reason; a client that does not read them in time is
         dropped (its TCP connection aborted)."""
+        from websockets.exceptions import ConnectionClosed
+
         try:
             await asyncio.wait_for(connection.close(code, reason), CUT_CLOSE_S)
         except (TimeoutError, ConnectionClosed, OSError):
@@ -472,6 +477,8 @@ class ApiServer:
         task.add_done_callback(self._closing.discard)
 
     async def _handle(self, connection: ServerConnection) -> None:
+        from websockets.exceptions import ConnectionClosed
+
         if connection.request is None or not self._authorized(connection.request):
             log.warning("events API: refused %s: no token or a wrong one",
                         connection.remote_address)
@@ -509,6 +516,8 @@ class ApiServer:
             await asyncio.gather(writer, return_exceptions=True)
 
     async def _write(self, client: _Client) -> None:
+        from websockets.exceptions import ConnectionClosed
+
         connection = client.connection
         with contextlib.suppress(ConnectionClosed):
             while not client.cut:
@@ -569,6 +578,7 @@ def send_command(listen: str, command: dict[str, Any], token: str,
                  timeout: float = 10.0) -> dict[str, Any]:
     """Send one command to the Sufler listening on `listen`; its reply record. ApiError
     when no Sufler answers there, the token is refused or no reply comes in `timeout`."""
+    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
     from websockets.sync.client import connect
 
     url = client_url(listen)

@@ -49,6 +49,7 @@ from assist.events import (
     TranscriptUpdated,
 )
 from tests.conftest import ROOT
+from tests.helpers.fakes import tone, write_wav
 
 PHONE = "+79164821735"
 SAID = "Мой номер восемь девятьсот шестнадцать 482 17 35, записывайте."
@@ -228,9 +229,9 @@ def test_the_api_is_off_by_default() -> None:
 
 
 def test_transcribe_refuses_a_remote_api_address_in_one_line(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    demo = str(ROOT / "resources" / "demo" / "demo_call.flac")
-    assert cli_main(["transcribe", demo, "--api", "0.0.0.0:8765"]) == 2
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    audio = str(write_wav(tmp_path / "call.wav", tone(1.0)))
+    assert cli_main(["transcribe", audio, "--api", "0.0.0.0:8765"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "--api: '0.0.0.0:8765' is not a loopback" in error
 
