@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import i18n
+from app.autocall import start_auto_call
 from app.bridge import CallEnded, EngineBridge
 from app.events_api import start_api
 from app.probe import StallProbe
@@ -82,6 +83,7 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
         plan = CallPlan(Path(args.play), args.pace)
     window = build_window(config, prefs, plan)
     api = start_api(window, config)  # the events API, when [api] listen is set
+    auto_call = start_auto_call(window, config)  # [capture] auto_call
     if log_path is not None:
         window.statusBar().showMessage(window.tr("Log: {0}").format(log_path), 5000)
     window.show()
@@ -118,6 +120,8 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
     if plan is not None:
         QTimer.singleShot(0, lambda: window.start_call(plan))
     code = app.exec()
+    if auto_call is not None:
+        auto_call.close()
     if api is not None:
         api.close(drain_s=0.5)
     window.session.shutdown()
