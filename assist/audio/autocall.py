@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from assist.audio.source import AudioSource
+from assist.errors import AssistError
 from assist.events import Event, LevelsMeasured
 from assist.vad import SAMPLE_RATE
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 MIN_VOICE_S = 0.3  # a voiced run shorter than this is a click or a cough, not speech
 RUN_GAP_S = 0.3  # a pause between voiced levels longer than this starts a new run
 IDLE_GRACE_S = 2.0  # the customer's device must stay unused this long (a stream reopening)
+RETRY_S = 5.0  # standby tries the devices again this often while they fail
 SILENCE_DBFS = -90.0  # what a level of digital silence reads
 
 
@@ -217,16 +219,40 @@ class Standby:
         self._thread: threading.Thread | None = None
         self._current: AudioSource | None = None
         self._halt = threading.Event()
+        self._listening = threading.Event()  # set from listen() until a decision or halt
 
     def listen(self) -> None:
         """Start listening (no-op while already listening)."""
-        if self._thread is not None and self._thread.is_alive():
-            return
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            if self._listening.is_set() and not self._halt.is_set():
+                return
+            if thread is not threading.current_thread():
+                thread.join(3.0)  # halting, or handing over a decision: let it finish first
+        self._listening.set()
         self._halt.clear()
         self._thread = threading.Thread(target=self._run, name="sufler-standby", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        decision: CallDecision | None = None
+        while not self._halt.is_set():
+            try:
+                decision = self._listen_once()
+            except AssistError as exc:  # a device missing or unplugged: try again later
+                log.warning("listening for a call: %s; trying again in %g s", exc, RETRY_S)
+            except Exception:
+                log.exception("listening for a call failed")
+            if decision is not None:
+                break
+            self._halt.wait(RETRY_S)
+        self._listening.clear()
+        if decision is not None and decision.action == "start":
+            log.info("call starts by itself: %s", decision.reason)
+            self._start(decision)
+
+    def _listen_once(self) -> CallDecision | None:
+        """Listen until the detector decides, the audio ends, or `halt`."""
         decision: CallDecision | None = None
         try:
             source = self._current = self._source()
@@ -248,15 +274,11 @@ class Standby:
                 close = getattr(stream, "close", None)
                 if close is not None:  # the devices are let go before the call opens them
                     close()
-        except Exception:
-            log.exception("listening for a call failed")
         finally:
             if self._current is not None:
                 self._current.stop()
             self._current = None
-        if decision is not None and decision.action == "start":
-            log.info("call starts by itself: %s", decision.reason)
-            self._start(decision)
+        return decision
 
     def halt(self, timeout: float = 3.0) -> None:
         """Stop listening (a call started by other means, or the app quits)."""

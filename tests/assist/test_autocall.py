@@ -210,3 +210,55 @@ def test_standby_starts_a_call_once_both_legs_speak() -> None:
     assert len(started) == 1 and found.in_call
     assert 1002.8 - 1e-6 <= started[0].at <= 1003.0  # the customer spoke from 2.5 s: 0.3 s
     assert Source.stopped >= 1 and probes
+
+
+def test_standby_tries_missing_devices_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A headset not plugged in yet: listening fails with a device error and is tried again
+    until the devices are there."""
+    from assist.audio import autocall
+    from assist.errors import AudioDeviceError
+
+    monkeypatch.setattr(autocall, "RETRY_S", 0.05)
+    voiced = (0.1 * np.sin(np.arange(SAMPLE_RATE) / 5.0)).astype(np.float32)
+    attempts: list[int] = []
+
+    def source() -> ArraySource:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise AudioDeviceError("input device 'operator_mic' not found")
+        return ArraySource([voiced, voiced.copy()])
+
+    started = threading.Event()
+    found = CallDetector(2, FakeClock(), start_within_s=3.0)
+    standby = Standby(found, source, lambda decision: started.set())
+    standby.listen()
+    assert started.wait(10)
+    standby.halt()
+    assert len(attempts) == 3
+
+
+def test_listening_again_while_the_last_decision_is_handed_over() -> None:
+    """A call that ends at once: listen() comes while the standby thread is still in its
+    start callback; it waits for that thread and listens again instead of doing nothing."""
+    voiced = (0.1 * np.sin(np.arange(SAMPLE_RATE) / 5.0)).astype(np.float32)
+    found = CallDetector(2, FakeClock(), start_within_s=3.0)
+    starts: list[float] = []
+    handing_over = threading.Event()
+
+    def start(decision: CallDecision) -> None:
+        starts.append(decision.at)
+        handing_over.set()
+        threading.Event().wait(0.3)  # a slow hand-over
+
+    standby = Standby(found, lambda: ArraySource([voiced, voiced.copy()]), start)
+    standby.listen()
+    assert handing_over.wait(10)
+    found.call_ended()
+    standby.listen()  # the first thread is still in start()
+    deadline = threading.Event()
+    for _ in range(100):
+        if len(starts) == 2:
+            break
+        deadline.wait(0.05)
+    standby.halt()
+    assert len(starts) == 2
