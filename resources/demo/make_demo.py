@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-PAD = 0.15  # s of line noise before and after a customer turn in its telephone version
 
 # A turn: who speaks, and either `shared` (the turn number in demo-voices/turns.jsonl) or
 # `text` (synthesised here). `gap`: seconds of silence before it (default: 0.8 when the
@@ -38,7 +37,7 @@ Turn = dict[str, Any]
 VOICES = {"en": {"operator": ("bdl", 105), "customer": ("slt", None), "codec": "u-law",
                  "seed": 1901},
           "ru": {"operator": ("aleksandr", 112), "customer": ("irina", None), "codec": "a-law",
-                 "seed": 1902}}
+                 "seed": 1904}}
 
 SCRIPT: dict[str, list[Turn]] = {
     "en": [
@@ -53,8 +52,7 @@ SCRIPT: dict[str, list[Turn]] = {
         {"speaker": "operator", "shared": 7},
         {"speaker": "customer", "gap": 1.0, "rate": 90,
          "text": "Twenty-four ten Maple Avenue, unit twelve, Columbus, Ohio.",
-         # base hears the city with no comma before it, and the card stops at the unit
-         "entity": {"kind": "address", "value": "2410 Maple Avenue Unit 12"}},
+         "entity": {"kind": "address", "value": "2410 Maple Avenue, unit 12, Columbus, Ohio"}},
         # the operator's slip: unit twenty-one for twelve, which the customer corrects
         {"speaker": "operator", "gap": 1.2,
          "text": "So that's twenty-four ten Maple Avenue, unit twenty-one. Correct?",
@@ -121,33 +119,22 @@ def assemble(lang: str, shared: Path, out: Path) -> None:
         speaker = turn["speaker"]
         if previous is not None:
             t += turn.get("gap", 0.8 if speaker != previous else 0.5)
-        if "shared" in turn:
+        if "shared" in turn:  # the clean clip; the customer's goes through the line below
             row = rows[(lang, turn["shared"])]
             speech, _ = tools.read_wav(str(shared / "demo-voices" / row["file"]))
-            line, _ = (tools.read_wav(str(shared / "demo-voices" / row["file_telephone"]))
-                       if speaker == "customer" else (speech, None))
-            text, source = row["text"], (f"demo-voices/{row['file']}: {row['source']}"
-                                         + (f"; telephone version {row['file_telephone']}"
-                                            if speaker == "customer" else ""))
+            text, source = row["text"], f"demo-voices/{row['file']}: {row['source']}"
         else:
             name, rate = voices[speaker]
             speech, source = tools.tts(f"rhv:{name}", turn["text"], turn.get("rate", rate))
             speech = tools.set_level(speech, tools.SPEECH_DB)
-            text, line = turn["text"], speech
-            if speaker == "customer":
-                narrow = tools.set_level(
-                    tools.sox_file(speech, tools.SR, tools.LINE_SR, []), tools.SPEECH_DB)
-                pad = np.zeros(int(PAD * tools.LINE_SR), dtype=np.float32)
-                # noise seeded per turn: editing one turn leaves the others' audio as it was
-                rng = np.random.default_rng(voices["seed"] * 100 + index)
-                line = tools.telephone(np.concatenate([pad, narrow, pad]), voices["codec"],
-                                       25.0, tools.SPEECH_DB, rng)
-                source += (f"; telephone channel: 8 kHz, white noise at SNR 25 dB, sinc "
-                           f"300-3400 Hz, G.711 {voices['codec']} round trip, 16 kHz")
-            source = "new: " + source
-        duration = len(speech) / tools.SR
-        start = t - (PAD if speaker == "customer" else 0.0)
-        placed.append((speaker, max(0.0, start), line))
+            text, source = turn["text"], "new: " + source
+        if speaker == "customer":
+            speech = tools.set_level(
+                tools.sox_file(speech, tools.SR, tools.LINE_SR, []), tools.SPEECH_DB)
+            duration = len(speech) / tools.LINE_SR
+        else:
+            duration = len(speech) / tools.SR
+        placed.append((speaker, t, speech))
         entry: dict[str, Any] = {"turn": index, "speaker": speaker, "text": text,
                                  "start": round(t, 3), "end": round(t + duration, 3),
                                  "source": source}
@@ -157,13 +144,22 @@ def assemble(lang: str, shared: Path, out: Path) -> None:
         script.append(entry)
         t += duration
         previous = speaker
-    total = int((t + 1.5) * tools.SR)
-    legs = {"operator": np.zeros(total, dtype=np.float32),
-            "customer": np.zeros(total, dtype=np.float32)}
+    # As in the dev call set: the customer's whole leg (speech and the pauses) goes through
+    # the telephone channel, so the line hisses between turns as a real one does; the
+    # operator's microphone has a faint hiss. (Digital silence between turns is no real
+    # call, and it starves Silero VAD's recurrent state: speech after it was heard late.)
+    rng = np.random.default_rng(voices["seed"])
+    seconds = t + 1.5
+    operator = np.zeros(int(seconds * tools.SR), dtype=np.float32)
+    customer8 = np.zeros(int(seconds * tools.LINE_SR), dtype=np.float32)
     for speaker, start, audio in placed:
-        at = round(start * tools.SR)
-        legs[speaker][at:at + len(audio)] += audio[: total - at]
-    stereo = np.stack([legs["operator"], legs["customer"]], axis=1)
+        leg, rate = (operator, tools.SR) if speaker == "operator" else (customer8, tools.LINE_SR)
+        at = round(start * rate)
+        leg[at:at + len(audio)] += audio[: len(leg) - at]
+    operator += rng.standard_normal(len(operator)).astype(np.float32) * 10 ** (-65 / 20)
+    customer = tools.telephone(customer8, voices["codec"], 25.0, tools.SPEECH_DB, rng)
+    n = min(len(operator), len(customer))
+    stereo = np.stack([operator[:n], customer[:n]], axis=1)
     with tempfile.TemporaryDirectory() as tmp:
         wav = os.path.join(tmp, "call.wav")
         tools.write_wav(wav, stereo, tools.SR)
@@ -172,8 +168,7 @@ def assemble(lang: str, shared: Path, out: Path) -> None:
         for entry in script:
             file.write(json.dumps(entry, ensure_ascii=False) + "\n")
     size = (out / f"demo_{lang}.flac").stat().st_size
-    print(f"demo_{lang}.flac: {len(script)} turns, {total / tools.SR:.1f} s, "
-          f"{size / 1e6:.2f} MB")
+    print(f"demo_{lang}.flac: {len(script)} turns, {n / tools.SR:.1f} s, {size / 1e6:.2f} MB")
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from assist import DEMO_AUDIO
+from assist import demo_audio
 from tests.conftest import SHARED
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
@@ -28,7 +28,8 @@ TIMING = frozenset({"emitted", "stages", "at", "age", "evidence_end", "start", "
                     "expires_at", "decided"})
 
 CASES = {
-    "demo": DEMO_AUDIO,
+    "demo_en": demo_audio("en"),  # the built-in demo calls
+    "demo_ru": demo_audio("ru"),
     "ami": SHARED / "audio" / "en_ami_dev00_2spk.16k.wav",  # two English speakers, 30 s
     "ru01": SHARED / "calls" / "audio" / "ru_dev01.wav",  # RU call: phones, address, read-back
     "en02": SHARED / "calls" / "audio" / "en_dev02.wav",  # EN call: phone, addresses, PO box
