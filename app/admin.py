@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -24,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from app.background import Background
+from app.widgets import status_html, ui_language
 from assist import (
     AssistError,
     EngineConfig,
@@ -60,11 +63,16 @@ class RulesEditor(QMainWindow):
         self._background = Background("sufler-backtest", self)
         self._background.done.connect(self._show_backtest)
 
+        # the UI language's rule file first (en.toml in English, ru.toml in Russian)
+        language = ui_language()
+        self.paths.sort(key=lambda path: not path.stem.lower().startswith(language))
+        self.saved_text = ""
+        self._shown_index = 0
         self.file_box = QComboBox()
         self.file_box.setObjectName("rule-file")
         for path in self.paths:
             self.file_box.addItem(str(path), str(path))
-        self.file_box.currentIndexChanged.connect(self.open_selected)
+        self.file_box.currentIndexChanged.connect(self._file_chosen)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("rules-text")
         mono = QFont("DejaVu Sans Mono")
@@ -78,6 +86,7 @@ class RulesEditor(QMainWindow):
         self.status = QLabel()
         self.status.setObjectName("validation")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
         self.backtest_button = QPushButton(self.tr("Back-test on saved calls"))
         self.backtest_button.setObjectName("backtest")
         self.backtest_button.clicked.connect(self.run_backtest)
@@ -86,7 +95,17 @@ class RulesEditor(QMainWindow):
         self.deploy_button.clicked.connect(self.deploy)
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
         self.table.setObjectName("backtest-table")
-        self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
+        headers = {
+            "rule": self.tr("Rule"), "kind": self.tr("Kind"), "shown": self.tr("Shown"),
+            "per_call": self.tr("Per call"), "calls_share": self.tr("Calls"),
+            "first_s": self.tr("First at, s"), "dropped_over_budget": self.tr("Too late"),
+            "dropped_muted": self.tr("Muted"), "dropped_cooldown": self.tr("Cooldown"),
+            "dropped_duplicate": self.tr("Duplicate"), "dropped_capped": self.tr("Capped"),
+            "flag": self.tr("Flag")}
+        self.table.setHorizontalHeaderLabels([headers[key] for key in TABLE_COLUMNS])
+        share = self.table.horizontalHeaderItem(TABLE_COLUMNS.index("calls_share"))
+        if share is not None:
+            share.setToolTip(self.tr("Share of the calls in which the rule showed a card"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.backtest_label = QLabel(self.tr("Back-test the edited rules on the saved calls "
                                              "before deploying them."))
@@ -123,6 +142,7 @@ class RulesEditor(QMainWindow):
         self._timer.setInterval(VALIDATE_AFTER_MS)
         self._timer.timeout.connect(self.validate)
         self.editor.textChanged.connect(self._timer.start)
+        self.editor.textChanged.connect(self._show_title)
         self.open_selected()
 
     @property
@@ -136,7 +156,51 @@ class RulesEditor(QMainWindow):
             text = ""
             self.status.setText(self.tr("Cannot read {0}: {1}").format(self.path, exc.strerror))
         self.editor.setPlainText(text)
+        self.saved_text = text
+        self._shown_index = self.file_box.currentIndex()
         self.validate()
+        self._show_title()
+
+    @property
+    def dirty(self) -> bool:
+        """The text differs from what the live file held when opened or last deployed."""
+        return self.editor.toPlainText() != self.saved_text
+
+    def _show_title(self) -> None:
+        self.setWindowTitle(self.tr("Rules editor") + f" — {self.path.name}"
+                            + (" *" if self.dirty else ""))
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save (deploy), Discard or Cancel, for edits not yet deployed."""
+        return QMessageBox.question(
+            self, self.tr("Unsaved edits"),
+            self.tr("{0} has edits that are not deployed. Deploy them first?").format(
+                Path(self.file_box.itemData(self._shown_index) or self.path).name),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+
+    def settle_unsaved(self) -> bool:
+        """True when it is safe to leave the text: nothing unsaved, deployed, or discarded."""
+        if not self.dirty:
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.deploy()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _file_chosen(self, index: int) -> None:
+        if index == self._shown_index:
+            return
+        chosen = index
+        # the text on screen still belongs to the file shown before the switch
+        self.file_box.blockSignals(True)
+        self.file_box.setCurrentIndex(self._shown_index)
+        safe = self.settle_unsaved()
+        if safe:
+            self.file_box.setCurrentIndex(chosen)
+        self.file_box.blockSignals(False)
+        if safe:
+            self.open_selected()
 
     # -- validation ---------------------------------------------------------------------
 
@@ -151,20 +215,22 @@ class RulesEditor(QMainWindow):
             item = QListWidgetItem(self.tr("line {0}: {1}").format(
                 problem.line, str(problem).split(": ", 1)[-1]))
             item.setData(Qt.ItemDataRole.UserRole, problem.line)
-            item.setForeground(QColor("#b3261e"))
+            item.setForeground(QColor(theme.current().bad))
             self.problem_list.addItem(item)
         broken = bool(self.problems)
         self.deploy_button.setEnabled(not broken)
         self.backtest_button.setEnabled(not broken and self.rule_count > 0)
+        colours = theme.current()
         if broken:
             self.deploy_button.setToolTip(self.tr("Fix the problems first"))
-            self.status.setText(self.tr("✖ {0} problem(s): deploying is blocked").format(
-                len(self.problems)))
-            self.status.setStyleSheet("color: #b3261e; font-weight: 600;")
+            self.status.setText(status_html("cross", self.tr(
+                "{0} problem(s): deploying is blocked").format(len(self.problems))))
+            self.status.setStyleSheet(f"color: {colours.bad}; font-weight: 600;")
         else:
             self.deploy_button.setToolTip("")
-            self.status.setText(self.tr("✔ {0} rules, no problems").format(self.rule_count))
-            self.status.setStyleSheet("color: #1e7a46; font-weight: 600;")
+            self.status.setText(status_html("check", self.tr("{0} rules, no problems").format(
+                self.rule_count)))
+            self.status.setStyleSheet(f"color: {colours.ok}; font-weight: 600;")
         self._mark_lines([problem.line for problem in self.problems])
 
     def _mark_lines(self, lines: list[int]) -> None:
@@ -174,7 +240,7 @@ class RulesEditor(QMainWindow):
             if not block.isValid():
                 continue
             selection = QTextEdit.ExtraSelection()
-            selection.format.setBackground(QColor("#fde7e7"))
+            selection.format.setBackground(QColor(theme.current().muted_bg))
             selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             cursor = QTextCursor(block)
             selection.cursor = cursor
@@ -238,9 +304,19 @@ class RulesEditor(QMainWindow):
         for row, record in enumerate(records):
             for column, key in enumerate(TABLE_COLUMNS):
                 value = record.get(key, "")
-                text = "" if value is None else (f"{value:.2f}" if isinstance(value, float)
-                                                 else str(value))
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                if value is None:
+                    text = ""
+                elif key == "calls_share" and isinstance(value, (int, float)):
+                    text = f"{value * 100:.0f} %"
+                elif isinstance(value, float):
+                    text = f"{value:.1f}"
+                else:
+                    text = str(value)
+                item = QTableWidgetItem(text)
+                if isinstance(value, (int, float)):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
 
     # -- deploy -------------------------------------------------------------------------
@@ -257,11 +333,17 @@ class RulesEditor(QMainWindow):
         except OSError as exc:
             self.status.setText(self.tr("Cannot write {0}: {1}").format(target, exc.strerror))
             return False
-        self.status.setText(self.tr("✔ Deployed {0} rules to {1}; the running call picks "
-                                    "them up within a second").format(self.rule_count, target))
+        self.saved_text = self.editor.toPlainText()
+        self._show_title()
+        self.status.setText(status_html("check", self.tr(
+            "Deployed {0} rules to {1}; the running call picks them up within a second").format(
+            self.rule_count, target)))
         self.deployed.emit(str(target))
         return True
 
     def closeEvent(self, event: Any) -> None:
+        if not self.settle_unsaved():
+            event.ignore()
+            return
         self._background.shutdown()
         super().closeEvent(event)

@@ -1,15 +1,20 @@
-"""Starts the Qt application: translations, the panel, dialogs, and the demo."""
+"""Starts the Qt application: translations, one instance per user, the panel, its tray icon,
+dialogs, and the demo."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import hashlib
 import json
 import logging
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import i18n
 from app.autocall import start_auto_call
@@ -22,6 +27,8 @@ from assist import DEMO_LANGUAGES, EngineConfig, EngineStateChanged, demo_audio,
 
 log = logging.getLogger(__name__)
 
+ACTIVATE = b"show\n"
+
 
 def application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
@@ -32,6 +39,69 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Sufler")
     app.setWindowIcon(QIcon(str(resource_path("icons", "sufler.svg"))))
     return app
+
+
+class SingleInstance(QObject):
+    """One Sufler per user (per state folder): the first holds a lock file and listens on a
+    local socket; a second start finds the lock, asks the first to come to the front and
+    exits. A lock left by a killed process is taken over (QLockFile checks its pid)."""
+
+    activated = Signal()
+
+    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lock = QLockFile(str(folder / "sufler.lock"))
+        self.lock.setStaleLockTime(0)  # only a dead owner makes it stale, never its age
+        digest = hashlib.sha1(str(folder.resolve()).encode("utf-8")).hexdigest()[:12]
+        self.name = f"sufler-{getpass.getuser()}-{digest}"
+        self.server: QLocalServer | None = None
+
+    def claim(self) -> bool:
+        """True: this is the first instance (and listens). False: another one runs and was
+        asked to show itself."""
+        if not self.lock.tryLock(100):
+            self._wake_the_first()
+            return False
+        QLocalServer.removeServer(self.name)  # a socket file left by a killed instance
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self.name):
+            log.warning("single-instance socket %s: %s", self.name, server.errorString())
+        server.newConnection.connect(self._connection)
+        self.server = server
+        return True
+
+    def owner_pid(self) -> int:
+        info = self.lock.getLockInfo()  # (pid, host, application); pid 0 when unknown
+        return int(info[0]) if info and info[0] else 0
+
+    def _wake_the_first(self) -> None:
+        socket = QLocalSocket()
+        socket.connectToServer(self.name)
+        if socket.waitForConnected(1000):
+            socket.write(ACTIVATE)
+            socket.flush()
+            socket.waitForBytesWritten(1000)
+            socket.disconnectFromServer()
+
+    def _connection(self) -> None:
+        server = self.server
+        while server is not None and server.hasPendingConnections():
+            socket = server.nextPendingConnection()
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)
+            if socket.bytesAvailable():
+                self._read(socket)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if bytes(socket.readAll().data()).startswith(ACTIVATE.strip()):
+            self.activated.emit()
+
+    def release(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        self.lock.unlock()
 
 
 def build_window(config: EngineConfig, settings: QSettings | None = None,
@@ -53,13 +123,21 @@ def open_settings(window: MainWindow) -> None:
     dialog = SettingsDialog(window.session.config, window.prefs, window)
     if dialog.exec():
         window.configure(dialog.result_config)
+        window.set_theme(str(window.prefs.value("ui/theme", window.theme_choice)))
 
 
-def open_rules_editor(window: MainWindow) -> None:
+def open_rules_editor(window: MainWindow) -> QWidget:
+    """One editor: a second click brings the open one to the front."""
     from app.admin import RulesEditor
 
+    existing = window.findChild(RulesEditor, "rules-editor")
+    if isinstance(existing, RulesEditor) and existing.isVisible():
+        existing.raise_()
+        existing.activateWindow()
+        return existing
     editor = RulesEditor(window.session.config, window)
     editor.show()
+    return editor
 
 
 def open_review(window: MainWindow) -> None:
@@ -72,6 +150,16 @@ def open_review(window: MainWindow) -> None:
 
 def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | None) -> int:
     app = application()
+    from app.main import state_dir
+
+    instance = SingleInstance(state_dir())
+    if not instance.claim():
+        pid = instance.owner_pid()
+        asked = bool(args.demo or args.play)
+        print(f"sufler: already running{f' (pid {pid})' if pid else ''}; its window was "
+              "brought to the front" + (", and this call was not started" if asked else "")
+              + ". One Sufler runs per user.", file=sys.stderr)
+        return 1 if asked else 0
     prefs = QSettings()
     language = args.lang or str(prefs.value("ui/language", "system"))
     used = i18n.install(app, language)
@@ -84,9 +172,11 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
     window = build_window(config, prefs, plan)
     api = start_api(window, config)  # the events API, when [api] listen is set
     auto_call = start_auto_call(window, config)  # [capture] auto_call
-    if log_path is not None:
-        window.statusBar().showMessage(window.tr("Log: {0}").format(log_path), 5000)
+    instance.activated.connect(window.bring_to_front)
     window.show()
+    window.install_tray()
+    if log_path is not None:  # after show(): nothing is drawn over the state and health
+        window.notify(window.tr("Log: {0}").format(log_path), 5000)
     # two probes: from the window's start through model loading, and while the call plays
     startup = StallProbe(parent=window) if args.stall_report else None
     probe = StallProbe(parent=window) if args.stall_report else None
@@ -126,4 +216,5 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
         api.close(drain_s=0.5)
     window.session.shutdown()
     prefs.sync()
+    instance.release()
     return int(code)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from assist import (
     AssistError,
     EngineConfig,
@@ -88,6 +89,11 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Customer audio (softphone output)"), self.customer_device)
         form.addRow(self.tr("  channel"), self.customer_channel)
         form.addRow("", refresh)
+        self.devices_note = QLabel()
+        self.devices_note.setObjectName("devices-note")
+        self.devices_note.setWordWrap(True)
+        self.devices_note.setVisible(False)
+        form.addRow(self.devices_note)
         hint = QLabel(self.tr(
             "For the customer, choose the monitor of the output your softphone plays to. "
             "One stereo device with a leg per channel works too: choose it for both and "
@@ -106,11 +112,23 @@ class SettingsDialog(QDialog):
         return box
 
     def refresh_devices(self) -> None:
+        """List the input devices; when there are none, say why, as `sufler devices` does."""
         try:
             devices = list_devices()
         except AssistError as exc:
-            QMessageBox.warning(self, self.tr("Devices"), str(exc))
+            self._devices_note(str(exc), error=True)
             return
+        except Exception as exc:  # PortAudio's own error (no server, a broken host API)
+            self._devices_note(self.tr("Cannot list the audio devices: {0}").format(exc),
+                               error=True)
+            return
+        if not devices:
+            self._devices_note(self.tr(
+                "No input devices found (Linux: is PulseAudio/PipeWire running, and "
+                "libasound2-plugins installed?). Try `sufler devices` in a terminal."),
+                error=True)
+        else:
+            self._devices_note(self.tr("{0} input devices found.").format(len(devices)))
         for box in (self.operator_device, self.customer_device):
             current = box.currentData() or box.currentText()
             box.clear()
@@ -125,6 +143,12 @@ class SettingsDialog(QDialog):
                 box.addItem(str(current), current)
                 index = box.count() - 1
             box.setCurrentIndex(max(0, index))
+
+    def _devices_note(self, text: str, error: bool = False) -> None:
+        self.devices_note.setText(text)
+        self.devices_note.setStyleSheet(
+            f"color: {theme.current().bad}; font-weight: 600;" if error else "")
+        self.devices_note.setVisible(True)
 
     def _recognition_page(self) -> QWidget:
         page = QWidget()
@@ -266,6 +290,19 @@ class SettingsDialog(QDialog):
         note = QLabel(self.tr("A new language applies when Sufler starts again."))
         note.setWordWrap(True)
         form.addRow(note)
+        self.theme = QComboBox()
+        self.theme.setObjectName("theme")
+        for code, name in (("system", self.tr("As the system")), ("light", self.tr("Light")),
+                           ("dark", self.tr("Dark"))):
+            self.theme.addItem(name, code)
+        self.theme.setCurrentIndex(
+            max(0, self.theme.findData(self.prefs.value("ui/theme", "system"))))
+        form.addRow(self.tr("Theme"), self.theme)
+        self.confirm_stop = QCheckBox(self.tr("Ask before stopping a call"))
+        self.confirm_stop.setObjectName("confirm-stop")
+        self.confirm_stop.setChecked(bool(self.prefs.value("call/confirm_stop", True,
+                                                           type=bool)))
+        form.addRow(self.confirm_stop)
         return page
 
     # -- result -------------------------------------------------------------------------
@@ -308,5 +345,7 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, self.tr("Settings"), str(exc))
             return
         self.prefs.setValue("ui/language", self.language.currentData())
+        self.prefs.setValue("ui/theme", self.theme.currentData())
+        self.prefs.setValue("call/confirm_stop", self.confirm_stop.isChecked())
         self.result_config = config
         super().accept()

@@ -2,50 +2,91 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>CallBar</name>
+    <message>
+        <location filename="../../app/widgets.py" line="576"/>
+        <source>Call time</source>
+        <translation>Время звонка</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="578"/>
+        <source>Operator input level</source>
+        <translation type="unfinished">Уровень входа оператора</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="579"/>
+        <source>Customer input level</source>
+        <translation type="unfinished">Уровень входа клиента</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="581"/>
+        <location filename="../../app/widgets.py" line="618"/>
+        <source>Latency —</source>
+        <translation>Задержка —</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="583"/>
+        <source>Last end-to-end latency: end of speech to text</source>
+        <translation type="unfinished">Последняя задержка: от конца фразы до текста</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="619"/>
+        <source>Latency {0:.1f} s</source>
+        <translation>Задержка {0:.1f} с</translation>
+    </message>
+</context>
+<context>
+    <name>Card</name>
+    <message>
+        <location filename="../../app/widgets.py" line="171"/>
+        <source>Copied</source>
+        <translation>Скопировано</translation>
+    </message>
+</context>
+<context>
     <name>EntityCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="179"/>
+        <location filename="../../app/widgets.py" line="250"/>
         <source>customer</source>
         <translation>клиент</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="179"/>
+        <location filename="../../app/widgets.py" line="250"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="182"/>
+        <location filename="../../app/widgets.py" line="252"/>
         <source>Copy</source>
         <translation>Копировать</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="194"/>
+        <location filename="../../app/widgets.py" line="309"/>
         <source>not read back yet</source>
         <translation>ещё не повторён</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="205"/>
+        <location filename="../../app/widgets.py" line="305"/>
         <source>the whole value</source>
         <translation>всё значение</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="206"/>
+        <location filename="../../app/widgets.py" line="306"/>
         <source>unsure of {0}: confirm with the customer</source>
         <translation>не уверен: {0} — уточните у клиента</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="211"/>
+        <location filename="../../app/widgets.py" line="300"/>
         <source>corrected by the read-back</source>
         <translation>исправлено по повтору оператора</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="212"/>
-        <location filename="../../app/widgets.py" line="225"/>
+        <location filename="../../app/widgets.py" line="301"/>
         <source>confirmed by read-back</source>
         <translation>подтверждён повтором</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="230"/>
+        <location filename="../../app/widgets.py" line="298"/>
         <source>read-back differs: {0}</source>
         <translation>повтор расходится: {0}</translation>
     </message>
@@ -53,276 +94,418 @@
 <context>
     <name>HintCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="249"/>
+        <location filename="../../app/widgets.py" line="339"/>
         <source>Copy the text</source>
         <translation>Копировать текст</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="250"/>
+        <location filename="../../app/widgets.py" line="340"/>
         <source>Helpful</source>
         <translation>Полезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="251"/>
+        <location filename="../../app/widgets.py" line="341"/>
         <source>Not helpful</source>
         <translation>Бесполезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="252"/>
+        <location filename="../../app/widgets.py" line="342"/>
         <source>Not this call: mute this hint until the call ends</source>
         <translation>Не в этом звонке: скрыть эту подсказку до конца звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="254"/>
-        <source>Dismiss</source>
-        <translation>Закрыть</translation>
+        <location filename="../../app/widgets.py" line="344"/>
+        <source>Dismiss (Ctrl+D: the top card)</source>
+        <translation>Убрать (Ctrl+D: верхнюю карточку)</translation>
+    </message>
+</context>
+<context>
+    <name>LateHints</name>
+    <message numerus="yes">
+        <location filename="../../app/widgets.py" line="434"/>
+        <source>%n hint(s) arrived too late</source>
+        <translation>
+            <numerusform>%n подсказка опоздала</numerusform>
+            <numerusform>%n подсказки опоздали</numerusform>
+            <numerusform>%n подсказок опоздали</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="435"/>
+        <source>Dropped because they were older than the latency budget; click for details</source>
+        <translation>Не показаны: старше допустимой задержки; нажмите, чтобы узнать подробнее</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="441"/>
+        <source>{0} ({1}): {2:.1f} s old, budget {3:g} s</source>
+        <translation>{0} ({1}): через {2:.1f} с, допустимо {3:g} с</translation>
+    </message>
+</context>
+<context>
+    <name>LegIndicator</name>
+    <message>
+        <location filename="../../app/widgets.py" line="564"/>
+        <source>speaking</source>
+        <translation>говорит</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="564"/>
+        <source>silent</source>
+        <translation>молчит</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window.py" line="72"/>
-        <location filename="../../app/window.py" line="472"/>
+        <location filename="../../app/window.py" line="136"/>
+        <location filename="../../app/window.py" line="579"/>
+        <location filename="../../app/window.py" line="818"/>
+        <location filename="../../app/window.py" line="839"/>
         <source>Sufler</source>
         <translation>Суфлёр</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="92"/>
+        <location filename="../../app/window.py" line="195"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="95"/>
-        <location filename="../../app/window.py" line="298"/>
+        <location filename="../../app/window.py" line="174"/>
+        <location filename="../../app/window.py" line="488"/>
+        <location filename="../../app/window.py" line="537"/>
         <source>Start call</source>
         <translation>Начать звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="101"/>
-        <location filename="../../app/window.py" line="321"/>
+        <location filename="../../app/window.py" line="176"/>
+        <location filename="../../app/window.py" line="575"/>
         <source>Mute hints</source>
         <translation>Без подсказок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="105"/>
+        <location filename="../../app/window.py" line="178"/>
         <source>Mute hints (Ctrl+M): no cards until unmuted</source>
         <translation>Выключить подсказки (Ctrl+M): ни одной карточки, пока не включите снова</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="111"/>
-        <location filename="../../app/window.py" line="120"/>
+        <location filename="../../app/window.py" line="181"/>
+        <source>Copy the last phone number</source>
+        <translation>Скопировать последний телефон</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="183"/>
+        <source>Copy the last address</source>
+        <translation>Скопировать последний адрес</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="185"/>
+        <source>Copy the last e-mail</source>
+        <translation>Скопировать последний e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="188"/>
+        <source>Dismiss the top hint</source>
+        <translation>Убрать верхнюю подсказку</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="190"/>
+        <location filename="../../app/window.py" line="794"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Сочетания клавиш</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="213"/>
+        <location filename="../../app/window.py" line="222"/>
         <source>Snooze</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="113"/>
+        <location filename="../../app/window.py" line="215"/>
         <source>Snooze for {0} min</source>
         <translation>Пауза на {0} мин</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="116"/>
+        <location filename="../../app/window.py" line="218"/>
         <source>End snooze</source>
         <translation>Снять паузу</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="126"/>
+        <location filename="../../app/window.py" line="228"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="128"/>
+        <location filename="../../app/window.py" line="230"/>
         <source>Play a recording…</source>
         <translation>Воспроизвести запись…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="130"/>
+        <location filename="../../app/window.py" line="232"/>
         <source>Play the demo call</source>
         <translation>Демо-звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="136"/>
+        <location filename="../../app/window.py" line="238"/>
+        <location filename="../../app/window.py" line="815"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="139"/>
+        <location filename="../../app/window.py" line="241"/>
+        <source>C&amp;ards</source>
+        <translation>&amp;Карточки</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="247"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="140"/>
+        <location filename="../../app/window.py" line="248"/>
         <source>Always on top</source>
         <translation>Поверх всех окон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="143"/>
+        <location filename="../../app/window.py" line="253"/>
+        <source>Larger text</source>
+        <translation>Крупнее</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="256"/>
+        <source>Smaller text</source>
+        <translation>Мельче</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="259"/>
+        <source>Default text size</source>
+        <translation>Обычный размер текста</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="265"/>
+        <source>Theme</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="268"/>
+        <source>As the system</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="268"/>
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="269"/>
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="275"/>
         <source>&amp;Tools</source>
         <translation>&amp;Сервис</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="144"/>
+        <location filename="../../app/window.py" line="276"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="146"/>
+        <location filename="../../app/window.py" line="278"/>
         <source>Rules editor (admin)…</source>
         <translation>Редактор правил (админ)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="147"/>
+        <location filename="../../app/window.py" line="279"/>
         <source>Latency review (supervisor)…</source>
         <translation>Задержки (супервайзер)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="159"/>
-        <source>🔕 Hints muted — Ctrl+M to unmute</source>
-        <translation>🔕 Подсказки выключены — Ctrl+M, чтобы включить</translation>
+        <location filename="../../app/window.py" line="280"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="189"/>
+        <location filename="../../app/window.py" line="306"/>
+        <source>Hints muted — Ctrl+M to unmute</source>
+        <translation>Подсказки выключены — Ctrl+M, чтобы включить</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="336"/>
         <source>Press “Start call” (Ctrl+Enter) to listen to the call.
-Hints appear here only while they are still timely.</source>
-        <translation>Нажмите «Начать звонок» (Ctrl+Enter), чтобы слушать разговор.
-Подсказки появляются здесь, только пока они своевременны.</translation>
+Hints appear here only while they are still timely. F1: shortcuts.</source>
+        <translation>Нажмите «Начать звонок» (Ctrl+Enter), чтобы слушать звонок.
+Подсказки появляются здесь, только пока они своевременны. F1: сочетания клавиш.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="207"/>
-        <source>Last end-to-end latency: end of speech to text</source>
-        <translation>Последняя задержка: от конца фразы до текста</translation>
+        <location filename="../../app/window.py" line="579"/>
+        <source>Sufler: hints muted</source>
+        <translation>Суфлёр: подсказки выключены</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="208"/>
-        <source>Operator input level</source>
-        <translation>Уровень входа оператора</translation>
+        <location filename="../../app/window.py" line="613"/>
+        <source>No phone number yet</source>
+        <translation>Телефона пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="209"/>
-        <source>Customer input level</source>
-        <translation>Уровень входа клиента</translation>
+        <location filename="../../app/window.py" line="613"/>
+        <source>No address yet</source>
+        <translation>Адреса пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="287"/>
+        <location filename="../../app/window.py" line="614"/>
+        <source>No e-mail yet</source>
+        <translation>E-mail пока нет</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="620"/>
+        <source>Copied</source>
+        <translation>Скопировано</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="772"/>
+        <source>OK</source>
+        <translation>норма</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="772"/>
+        <source>catching up</source>
+        <translation>догоняет</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="773"/>
+        <source>degraded</source>
+        <translation>сбой</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="811"/>
+        <source>Show the panel</source>
+        <translation>Показать панель</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="488"/>
+        <location filename="../../app/window.py" line="526"/>
         <source>Stop call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="292"/>
+        <location filename="../../app/window.py" line="500"/>
+        <source>Stop the call</source>
+        <translation>Завершить звонок</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="501"/>
+        <source>Stop listening to this call? Hints and cards stop until the next call.</source>
+        <translation>Перестать слушать этот звонок? Подсказки и карточки прекратятся до следующего звонка.</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="531"/>
         <source>Play a recording</source>
         <translation>Воспроизвести запись</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="293"/>
+        <location filename="../../app/window.py" line="532"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.m4a);;All files (*)</source>
         <translation>Аудио (*.wav *.flac *.mp3 *.ogg *.m4a);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="304"/>
+        <location filename="../../app/window.py" line="542"/>
         <source>Call failed: {0}</source>
         <translation>Ошибка звонка: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="307"/>
+        <location filename="../../app/window.py" line="545"/>
         <source>Call saved: {0}</source>
         <translation>Звонок сохранён: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="321"/>
+        <location filename="../../app/window.py" line="551"/>
+        <source>The call failed</source>
+        <translation>Звонок не удался</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="552"/>
+        <source>The call failed: {0}</source>
+        <translation>Звонок не удался: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="555"/>
+        <source>Open Settings…</source>
+        <translation>Открыть настройки…</translation>
+    </message>
+    <message>
+        <location filename="../../app/window.py" line="575"/>
         <source>Unmute hints</source>
         <translation>Включить подсказки</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="347"/>
-        <source>{0:.1f} s</source>
-        <translation>{0:.1f} с</translation>
-    </message>
-    <message>
-        <location filename="../../app/window.py" line="391"/>
+        <location filename="../../app/window.py" line="696"/>
         <source>Hints snoozed until {0}</source>
         <translation>Подсказки на паузе до {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="411"/>
+        <location filename="../../app/window.py" line="718"/>
         <source>fell behind: {0:.0f} s of speech skipped</source>
         <translation>отставание: пропущено {0:.0f} с речи</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="419"/>
+        <location filename="../../app/window.py" line="726"/>
         <source>{0} audio lost</source>
         <translation>Пропал звук: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="423"/>
+        <location filename="../../app/window.py" line="729"/>
         <source>{0} audio back after {1:.1f} s</source>
         <translation>Звук вернулся: {0}, через {1:.1f} с</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="434"/>
+        <location filename="../../app/window.py" line="741"/>
         <source> (the last good rules stay in force)</source>
         <translation> (действуют последние исправные правила)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="437"/>
+        <location filename="../../app/window.py" line="743"/>
         <source>Rule file problems: {0}</source>
         <translation>Ошибки в файле правил: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="443"/>
+        <location filename="../../app/window.py" line="755"/>
         <source>Loading model…</source>
         <translation>Загрузка модели…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="443"/>
+        <location filename="../../app/window.py" line="755"/>
         <source>Warming up…</source>
         <translation>Прогрев…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="444"/>
+        <location filename="../../app/window.py" line="756"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="444"/>
+        <location filename="../../app/window.py" line="756"/>
         <source>Listening</source>
         <translation>Слушаю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="445"/>
+        <location filename="../../app/window.py" line="757"/>
         <source>Catching up</source>
         <translation>Догоняю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="445"/>
+        <location filename="../../app/window.py" line="757"/>
         <source>Idle</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="459"/>
-        <source>● OK</source>
-        <translation>● норма</translation>
-    </message>
-    <message>
-        <location filename="../../app/window.py" line="459"/>
-        <source>● catching up</source>
-        <translation>● догоняет</translation>
-    </message>
-    <message>
-        <location filename="../../app/window.py" line="460"/>
-        <source>● degraded</source>
-        <translation>● сбой</translation>
-    </message>
-    <message>
-        <location filename="../../app/window.py" line="472"/>
+        <location filename="../../app/window.py" line="839"/>
         <source>A call is running. Stop it and quit?</source>
         <translation>Идёт звонок. Завершить его и выйти?</translation>
     </message>
 </context>
 <context>
     <name>ReviewWindow</name>
-    <message>
-        <source>Latency review</source>
-        <translation type="vanished">Задержки</translation>
-    </message>
     <message>
         <location filename="../../app/review.py" line="76"/>
         <source>Supervisor report</source>
@@ -499,11 +682,6 @@ Hints appear here only while they are still timely.</source>
         <translation>Закрыты</translation>
     </message>
     <message>
-        <location filename="../../app/review.py" line="174"/>
-        <source>Mute-rule clicks</source>
-        <translation>Правило заглушено</translation>
-    </message>
-    <message>
         <location filename="../../app/review.py" line="175"/>
         <source>Dismiss rate</source>
         <translation>Доля закрытых</translation>
@@ -526,11 +704,6 @@ Hints appear here only while they are still timely.</source>
     <message>
         <source>From</source>
         <translation type="vanished">Интервал</translation>
-    </message>
-    <message>
-        <location filename="../../app/review.py" line="177"/>
-        <source>Time into the call</source>
-        <translation>Время от начала</translation>
     </message>
     <message>
         <location filename="../../app/review.py" line="179"/>
@@ -783,10 +956,6 @@ Hints appear here only while they are still timely.</source>
         <translation>Из карточек к показу (показанных или отброшенных из-за опоздания) — доля показанных в пределах бюджета {0} с</translation>
     </message>
     <message>
-        <source>Stages</source>
-        <translation type="vanished">Этапы</translation>
-    </message>
-    <message>
         <location filename="../../app/review.py" line="114"/>
         <location filename="../../app/review.py" line="158"/>
         <source>Operators</source>
@@ -823,8 +992,14 @@ Hints appear here only while they are still timely.</source>
         <translation>Карточки по исходу</translation>
     </message>
     <message>
-        <source>By minute of call</source>
-        <translation type="vanished">По минутам звонка</translation>
+        <location filename="../../app/review.py" line="174"/>
+        <source>Mute-rule clicks</source>
+        <translation>Правило заглушено</translation>
+    </message>
+    <message>
+        <location filename="../../app/review.py" line="177"/>
+        <source>Time into the call</source>
+        <translation>Время от начала</translation>
     </message>
     <message>
         <location filename="../../app/review.py" line="236"/>
@@ -845,335 +1020,446 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../app/admin.py" line="54"/>
+        <location filename="../../app/admin.py" line="57"/>
+        <location filename="../../app/admin.py" line="170"/>
         <source>Rules editor</source>
         <translation>Редактор правил</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="81"/>
+        <location filename="../../app/admin.py" line="90"/>
         <source>Back-test on saved calls</source>
         <translation>Проверить на сохранённых звонках</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="84"/>
+        <location filename="../../app/admin.py" line="93"/>
         <source>Deploy</source>
         <translation>Применить</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="91"/>
+        <location filename="../../app/admin.py" line="99"/>
+        <source>Rule</source>
+        <translation>Правило</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="99"/>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="99"/>
+        <source>Shown</source>
+        <translation>Показано</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="100"/>
+        <source>Per call</source>
+        <translation>На звонок</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="100"/>
+        <source>Calls</source>
+        <translation>Звонков</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="101"/>
+        <source>First at, s</source>
+        <translation>Впервые, с</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="101"/>
+        <source>Too late</source>
+        <translation>Опоздали</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="102"/>
+        <source>Muted</source>
+        <translation>Выключены</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="102"/>
+        <source>Cooldown</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="103"/>
+        <source>Duplicate</source>
+        <translation>Повтор</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="103"/>
+        <source>Capped</source>
+        <translation>Сверх лимита</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="104"/>
+        <source>Flag</source>
+        <translation>Отметка</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="108"/>
+        <source>Share of the calls in which the rule showed a card</source>
+        <translation>Доля звонков, в которых правило показало карточку</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="110"/>
         <source>Back-test the edited rules on the saved calls before deploying them.</source>
         <translation>Проверьте изменённые правила на сохранённых звонках, прежде чем применять.</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="96"/>
+        <location filename="../../app/admin.py" line="115"/>
         <source>File</source>
         <translation>Файл</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="137"/>
+        <location filename="../../app/admin.py" line="157"/>
         <source>Cannot read {0}: {1}</source>
         <translation>Не удалось прочитать {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="151"/>
+        <location filename="../../app/admin.py" line="176"/>
+        <source>Unsaved edits</source>
+        <translation>Несохранённые правки</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="177"/>
+        <source>{0} has edits that are not deployed. Deploy them first?</source>
+        <translation>В {0} есть правки, которые не развёрнуты. Развернуть их сначала?</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="215"/>
         <source>line {0}: {1}</source>
         <translation>строка {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="160"/>
+        <location filename="../../app/admin.py" line="225"/>
         <source>Fix the problems first</source>
         <translation>Сначала исправьте ошибки</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="161"/>
-        <source>✖ {0} problem(s): deploying is blocked</source>
-        <translation>✖ Ошибок: {0} — применить нельзя</translation>
+        <location filename="../../app/admin.py" line="227"/>
+        <source>{0} problem(s): deploying is blocked</source>
+        <translation>Проблем: {0}, развёртывание заблокировано</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="166"/>
-        <source>✔ {0} rules, no problems</source>
-        <translation>✔ Правил: {0}, ошибок нет</translation>
+        <location filename="../../app/admin.py" line="231"/>
+        <source>{0} rules, no problems</source>
+        <translation>Правил: {0}, проблем нет</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="207"/>
+        <location filename="../../app/admin.py" line="339"/>
+        <source>Deployed {0} rules to {1}; the running call picks them up within a second</source>
+        <translation>Развёрнуто правил: {0} в {1}; идущий звонок подхватит их в течение секунды</translation>
+    </message>
+    <message>
+        <location filename="../../app/admin.py" line="273"/>
         <source>No saved calls in {0} yet.</source>
         <translation>В {0} пока нет сохранённых звонков.</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="210"/>
+        <location filename="../../app/admin.py" line="276"/>
         <source>Back-testing on {0} calls…</source>
         <translation>Проверка на {0} звонках…</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="228"/>
+        <location filename="../../app/admin.py" line="294"/>
         <source>Back-test failed: {0}</source>
         <translation>Проверка не удалась: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="233"/>
+        <location filename="../../app/admin.py" line="299"/>
         <source>{0} calls, {1:.0f} min: {2} rules never fired, {3} fire often</source>
         <translation>Звонков: {0}, {1:.0f} мин; ни разу не сработали: {2}, срабатывают слишком часто: {3}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="258"/>
+        <location filename="../../app/admin.py" line="334"/>
         <source>Cannot write {0}: {1}</source>
         <translation>Не удалось записать {0}: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../app/admin.py" line="260"/>
-        <source>✔ Deployed {0} rules to {1}; the running call picks them up within a second</source>
-        <translation>✔ Применено правил: {0} в {1}; текущий звонок подхватит их за секунду</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings.py" line="49"/>
+        <location filename="../../app/settings.py" line="50"/>
         <source>Sufler settings</source>
         <translation>Настройки Суфлёра</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="55"/>
+        <location filename="../../app/settings.py" line="56"/>
         <source>Audio</source>
         <translation>Звук</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="56"/>
+        <location filename="../../app/settings.py" line="57"/>
         <source>Recognition</source>
         <translation>Распознавание</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="57"/>
+        <location filename="../../app/settings.py" line="58"/>
         <source>Hints</source>
         <translation>Подсказки</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="58"/>
+        <location filename="../../app/settings.py" line="59"/>
         <source>Data &amp;&amp; privacy</source>
         <translation>Данные и приватность</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="59"/>
+        <location filename="../../app/settings.py" line="60"/>
         <source>Interface</source>
         <translation>Интерфейс</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="82"/>
+        <location filename="../../app/settings.py" line="83"/>
         <source>auto</source>
         <translation>авто</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="84"/>
+        <location filename="../../app/settings.py" line="85"/>
         <source>Find devices</source>
         <translation>Найти устройства</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="86"/>
+        <location filename="../../app/settings.py" line="87"/>
         <source>Operator microphone</source>
         <translation>Микрофон оператора</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="87"/>
-        <location filename="../../app/settings.py" line="89"/>
+        <location filename="../../app/settings.py" line="88"/>
+        <location filename="../../app/settings.py" line="90"/>
         <source>  channel</source>
         <translation>  канал</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="88"/>
+        <location filename="../../app/settings.py" line="89"/>
         <source>Customer audio (softphone output)</source>
         <translation>Звук клиента (выход софтфона)</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="92"/>
+        <location filename="../../app/settings.py" line="98"/>
         <source>For the customer, choose the monitor of the output your softphone plays to. One stereo device with a leg per channel works too: choose it for both and set the channels.</source>
         <translation>Для клиента выберите монитор выхода, в который играет софтфон. Подойдёт и одно стереоустройство с собеседником на каждом канале: выберите его для обоих и укажите каналы.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="102"/>
-        <location filename="../../app/settings.py" line="117"/>
-        <location filename="../../app/settings.py" line="279"/>
+        <location filename="../../app/settings.py" line="108"/>
+        <location filename="../../app/settings.py" line="135"/>
+        <location filename="../../app/settings.py" line="316"/>
         <source>(none)</source>
         <translation>(нет)</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="112"/>
-        <source>Devices</source>
-        <translation>Устройства</translation>
+        <location filename="../../app/settings.py" line="122"/>
+        <source>Cannot list the audio devices: {0}</source>
+        <translation>Не удалось получить список аудиоустройств: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="121"/>
+        <location filename="../../app/settings.py" line="127"/>
+        <source>No input devices found (Linux: is PulseAudio/PipeWire running, and libasound2-plugins installed?). Try `sufler devices` in a terminal.</source>
+        <translation>Устройства ввода не найдены (Linux: запущен ли PulseAudio/PipeWire и установлен ли libasound2-plugins?). Проверьте `sufler devices` в терминале.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="131"/>
+        <source>{0} input devices found.</source>
+        <translation>Найдено устройств ввода: {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="139"/>
         <source> [monitor]</source>
         <translation> [монитор]</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="142"/>
+        <location filename="../../app/settings.py" line="166"/>
         <source>Operator language</source>
         <translation>Язык оператора</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="143"/>
+        <location filename="../../app/settings.py" line="167"/>
         <source>Customer language</source>
         <translation>Язык клиента</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="149"/>
+        <location filename="../../app/settings.py" line="173"/>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="150"/>
+        <location filename="../../app/settings.py" line="174"/>
         <source>Compute type</source>
         <translation>Тип вычислений</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="151"/>
+        <location filename="../../app/settings.py" line="175"/>
         <source>A model folder, an installed model package (base, tiny.en) or a hub name. tiny.en is English only.</source>
         <translation>Папка модели, установленный пакет модели (base, tiny.en) или имя в хабе. tiny.en — только английский.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="164"/>
-        <location filename="../../app/settings.py" line="172"/>
+        <location filename="../../app/settings.py" line="188"/>
+        <location filename="../../app/settings.py" line="196"/>
         <source> s</source>
         <translation> с</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="174"/>
+        <location filename="../../app/settings.py" line="198"/>
         <source>Latency budget</source>
         <translation>Бюджет задержки</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="175"/>
+        <location filename="../../app/settings.py" line="199"/>
         <source>Rule files</source>
         <translation>Файлы правил</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="176"/>
+        <location filename="../../app/settings.py" line="200"/>
         <source>Cards on screen at most</source>
         <translation>Карточек на экране не больше</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="177"/>
+        <location filename="../../app/settings.py" line="201"/>
         <source>A card stays for</source>
         <translation>Карточка видна</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="178"/>
+        <location filename="../../app/settings.py" line="202"/>
         <source>A hint older than the budget (end of the words that triggered it → on screen) is dropped and logged, never shown late.</source>
         <translation>Подсказка старше бюджета (от конца вызвавших её слов до экрана) отбрасывается и записывается в журнал, но никогда не показывается с опозданием.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="190"/>
+        <location filename="../../app/settings.py" line="214"/>
         <source>Save calls for review and rule back-tests</source>
         <translation>Сохранять звонки для разбора и проверки правил</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="192"/>
+        <location filename="../../app/settings.py" line="216"/>
         <source>Mask phone numbers, addresses and digits</source>
         <translation>Скрывать телефоны, адреса и цифры</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="196"/>
+        <location filename="../../app/settings.py" line="220"/>
         <source> days</source>
         <translation> дн.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="201"/>
+        <location filename="../../app/settings.py" line="225"/>
         <source>login name</source>
         <translation>имя входа</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="204"/>
+        <location filename="../../app/settings.py" line="228"/>
         <source>Keep saved calls</source>
         <translation>Хранить звонки</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="205"/>
+        <location filename="../../app/settings.py" line="229"/>
         <source>Saved calls folder</source>
         <translation>Папка звонков</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="206"/>
+        <location filename="../../app/settings.py" line="230"/>
         <source>Latency log folder</source>
         <translation>Папка журналов задержек</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="207"/>
+        <location filename="../../app/settings.py" line="231"/>
         <source>Operator ID in logs</source>
         <translation>ID оператора в журналах</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="229"/>
+        <location filename="../../app/settings.py" line="253"/>
         <source>masked</source>
         <translation>скрыты</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="229"/>
+        <location filename="../../app/settings.py" line="253"/>
         <source>NOT masked</source>
         <translation>НЕ скрыты</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="231"/>
+        <location filename="../../app/settings.py" line="255"/>
         <source>Saved calls: the transcript, the phone numbers and addresses found ({0}) and every hint decision, one file per call in {1}, deleted after {2} days.</source>
         <translation>Сохранённые звонки: расшифровка, найденные телефоны и адреса ({0}) и решения по каждой подсказке — по файлу на звонок в {1}; удаляются через {2} дн.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="234"/>
+        <location filename="../../app/settings.py" line="258"/>
         <source>Calls are not saved.</source>
         <translation>Звонки не сохраняются.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="236"/>
+        <location filename="../../app/settings.py" line="260"/>
         <source>Everything stays on this computer: recognition runs locally and nothing is sent anywhere.</source>
         <translation>Всё остаётся на этом компьютере: распознавание идёт локально, ничего никуда не отправляется.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="238"/>
+        <location filename="../../app/settings.py" line="262"/>
         <source>Latency logs: timings of each utterance and hint, no words and no numbers, in {0}.</source>
         <translation>Журналы задержек: время каждой фразы и подсказки, без слов и номеров, в {0}.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="240"/>
+        <location filename="../../app/settings.py" line="264"/>
         <source>Audio is never stored.</source>
         <translation>Звук не сохраняется никогда.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="241"/>
+        <location filename="../../app/settings.py" line="265"/>
         <source>Delete saved calls ({0})</source>
         <translation>Удалить сохранённые звонки ({0})</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="247"/>
-        <location filename="../../app/settings.py" line="252"/>
+        <location filename="../../app/settings.py" line="271"/>
+        <location filename="../../app/settings.py" line="276"/>
         <source>Delete saved calls</source>
         <translation>Удаление звонков</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="248"/>
+        <location filename="../../app/settings.py" line="272"/>
         <source>Delete all {0} saved calls in {1}? This cannot be undone.</source>
         <translation>Удалить все сохранённые звонки ({0}) в {1}? Отменить это нельзя.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="253"/>
+        <location filename="../../app/settings.py" line="277"/>
         <source>{0} calls deleted.</source>
         <translation>Удалено звонков: {0}.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="260"/>
+        <location filename="../../app/settings.py" line="284"/>
         <source>System language</source>
         <translation>Язык системы</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="265"/>
+        <location filename="../../app/settings.py" line="289"/>
         <source>Interface language</source>
         <translation>Язык интерфейса</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="266"/>
+        <location filename="../../app/settings.py" line="290"/>
         <source>A new language applies when Sufler starts again.</source>
         <translation>Новый язык применится при следующем запуске Суфлёра.</translation>
     </message>
     <message>
-        <location filename="../../app/settings.py" line="308"/>
+        <location filename="../../app/settings.py" line="295"/>
+        <source>As the system</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="295"/>
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="296"/>
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="300"/>
+        <source>Theme</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="301"/>
+        <source>Ask before stopping a call</source>
+        <translation>Спрашивать перед завершением звонка</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings.py" line="345"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -1181,12 +1467,12 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../app/widgets.py" line="77"/>
+        <location filename="../../app/widgets.py" line="92"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="77"/>
+        <location filename="../../app/widgets.py" line="92"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>
@@ -1194,7 +1480,7 @@ Hints appear here only while they are still timely.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/gui.py" line="85"/>
+        <location filename="../../app/gui.py" line="176"/>
         <source>Log: {0}</source>
         <translation>Журнал: {0}</translation>
     </message>

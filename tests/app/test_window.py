@@ -81,7 +81,7 @@ def test_interim_text_is_replaced_by_the_final(qtbot: QtBot, window: MainWindow)
     assert [(speaker, kind) for speaker, _, kind in lines] == [("customer", "final"),
                                                                ("operator", "final")]
     assert lines[0][1].endswith("Customer: my parcel did not arrive")
-    assert window.latency_label.text() == "0.7 s"
+    assert window.latency_label.text() == "Latency 0.7 s"
 
 
 def test_entity_card_copies_and_shows_the_read_back(qtbot: QtBot, window: MainWindow) -> None:
