@@ -88,14 +88,15 @@ class SingleInstance(QObject):
     def _connection(self) -> None:
         server = self.server
         while server is not None and server.hasPendingConnections():
-            socket = server.nextPendingConnection()
+            socket = server.nextPendingConnection()  # the server owns it and deletes it
             socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
                 self._read(socket)
 
     def _read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll().data()).startswith(ACTIVATE.strip()):
+            socket.readyRead.disconnect()
+            socket.abort()
             self.activated.emit()
 
     def release(self) -> None:

@@ -361,6 +361,11 @@ class HintCard(Card):
         lifetime_ms = max(1000, int((event.expires_at - event.at) * 1000))
         QTimer.singleShot(lifetime_ms, self, lambda: self.expired.emit(self.event.card_id))
 
+    def fit_fonts(self) -> None:
+        super().fit_fonts()
+        self.title.setFont(scaled(self.font(), 1.0, bold=True))
+        self.text.setFont(self.font())
+
     @staticmethod
     def _accent_for(event: SuggestionShown) -> str:
         colours = theme.current()
@@ -369,7 +374,6 @@ class HintCard(Card):
     def restyle(self) -> None:
         self.accent = self._accent_for(self.event)
         super().restyle()
-        self.title.setStyleSheet("font-weight: 600;")
         # the chosen thumb stays marked, the other is greyed out: which one was chosen shows
         colours = theme.current()
         for name in ("up", "down"):

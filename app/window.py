@@ -41,6 +41,7 @@ from app.bridge import CallEnded, EngineBridge
 from app.session import DEMO, CallPlan, CallSession
 from app.widgets import (
     CallBar,
+    Card,
     ChecklistView,
     EntityCard,
     HintCard,
@@ -440,8 +441,27 @@ class MainWindow(QMainWindow):
             font = QFont(central.font())
             font.setPointSizeF(points)
             central.setFont(font)
+            # a widget with a style sheet keeps the font it was polished with: hand it on
+            for widget in central.findChildren(QWidget):
+                if isinstance(widget, Card) or (widget.styleSheet() and not any(
+                        isinstance(parent, Card) for parent in self._parents(widget))):
+                    widget.setFont(font)
         self.prefs.setValue("ui/font_pt", points)
         self._fit_call_button()
+
+    @staticmethod
+    def _parents(widget: QWidget) -> list[QWidget]:
+        found = []
+        parent = widget.parentWidget()
+        while parent is not None:
+            found.append(parent)
+            parent = parent.parentWidget()
+        return found
+
+    def _panel_font(self, card: QWidget) -> None:
+        central = self.centralWidget()
+        if central is not None:
+            card.setFont(central.font())
 
     def set_theme(self, choice: str) -> None:
         """system (follow it, also when it changes), light or dark; remembered."""
@@ -640,6 +660,7 @@ class MainWindow(QMainWindow):
                 old.hide()
                 old.deleteLater()
         card = EntityCard(event)
+        self._panel_font(card)
         card.copied.connect(self._copied)
         self.entity_cards[event.entity_id] = card
         self.entities_box.insertWidget(max(0, position), card)
@@ -669,6 +690,7 @@ class MainWindow(QMainWindow):
         if self.mute_action.isChecked():
             return  # raced with the click: the engine logs it, the operator never sees it
         card = HintCard(event)
+        self._panel_font(card)
         card.feedback.connect(self.on_card_feedback)
         card.expired.connect(self._remove_hint)
         card.copied.connect(self._copied)

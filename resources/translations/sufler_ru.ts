@@ -4,33 +4,33 @@
 <context>
     <name>CallBar</name>
     <message>
-        <location filename="../../app/widgets.py" line="576"/>
+        <location filename="../../app/widgets.py" line="580"/>
         <source>Call time</source>
         <translation>Время звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="578"/>
+        <location filename="../../app/widgets.py" line="582"/>
         <source>Operator input level</source>
-        <translation type="unfinished">Уровень входа оператора</translation>
+        <translation>Уровень входа оператора</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="579"/>
+        <location filename="../../app/widgets.py" line="583"/>
         <source>Customer input level</source>
-        <translation type="unfinished">Уровень входа клиента</translation>
+        <translation>Уровень входа клиента</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="581"/>
-        <location filename="../../app/widgets.py" line="618"/>
+        <location filename="../../app/widgets.py" line="585"/>
+        <location filename="../../app/widgets.py" line="622"/>
         <source>Latency —</source>
         <translation>Задержка —</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="583"/>
+        <location filename="../../app/widgets.py" line="587"/>
         <source>Last end-to-end latency: end of speech to text</source>
-        <translation type="unfinished">Последняя задержка: от конца фразы до текста</translation>
+        <translation>Последняя задержка: от конца фразы до текста</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="619"/>
+        <location filename="../../app/widgets.py" line="623"/>
         <source>Latency {0:.1f} s</source>
         <translation>Задержка {0:.1f} с</translation>
     </message>
@@ -122,7 +122,7 @@
 <context>
     <name>LateHints</name>
     <message numerus="yes">
-        <location filename="../../app/widgets.py" line="434"/>
+        <location filename="../../app/widgets.py" line="438"/>
         <source>%n hint(s) arrived too late</source>
         <translation>
             <numerusform>%n подсказка опоздала</numerusform>
@@ -131,12 +131,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="435"/>
+        <location filename="../../app/widgets.py" line="439"/>
         <source>Dropped because they were older than the latency budget; click for details</source>
         <translation>Не показаны: старше допустимой задержки; нажмите, чтобы узнать подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="441"/>
+        <location filename="../../app/widgets.py" line="445"/>
         <source>{0} ({1}): {2:.1f} s old, budget {3:g} s</source>
         <translation>{0} ({1}): через {2:.1f} с, допустимо {3:g} с</translation>
     </message>
@@ -144,12 +144,12 @@
 <context>
     <name>LegIndicator</name>
     <message>
-        <location filename="../../app/widgets.py" line="564"/>
+        <location filename="../../app/widgets.py" line="568"/>
         <source>speaking</source>
         <translation>говорит</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="564"/>
+        <location filename="../../app/widgets.py" line="568"/>
         <source>silent</source>
         <translation>молчит</translation>
     </message>
@@ -157,349 +157,349 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window.py" line="136"/>
-        <location filename="../../app/window.py" line="579"/>
-        <location filename="../../app/window.py" line="818"/>
+        <location filename="../../app/window.py" line="137"/>
+        <location filename="../../app/window.py" line="599"/>
         <location filename="../../app/window.py" line="839"/>
+        <location filename="../../app/window.py" line="860"/>
         <source>Sufler</source>
         <translation>Суфлёр</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="195"/>
+        <location filename="../../app/window.py" line="196"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="174"/>
-        <location filename="../../app/window.py" line="488"/>
-        <location filename="../../app/window.py" line="537"/>
+        <location filename="../../app/window.py" line="175"/>
+        <location filename="../../app/window.py" line="508"/>
+        <location filename="../../app/window.py" line="557"/>
         <source>Start call</source>
         <translation>Начать звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="176"/>
-        <location filename="../../app/window.py" line="575"/>
+        <location filename="../../app/window.py" line="177"/>
+        <location filename="../../app/window.py" line="595"/>
         <source>Mute hints</source>
         <translation>Без подсказок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="178"/>
+        <location filename="../../app/window.py" line="179"/>
         <source>Mute hints (Ctrl+M): no cards until unmuted</source>
         <translation>Выключить подсказки (Ctrl+M): ни одной карточки, пока не включите снова</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="181"/>
+        <location filename="../../app/window.py" line="182"/>
         <source>Copy the last phone number</source>
         <translation>Скопировать последний телефон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="183"/>
+        <location filename="../../app/window.py" line="184"/>
         <source>Copy the last address</source>
         <translation>Скопировать последний адрес</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="185"/>
+        <location filename="../../app/window.py" line="186"/>
         <source>Copy the last e-mail</source>
         <translation>Скопировать последний e-mail</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="188"/>
+        <location filename="../../app/window.py" line="189"/>
         <source>Dismiss the top hint</source>
         <translation>Убрать верхнюю подсказку</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="190"/>
-        <location filename="../../app/window.py" line="794"/>
+        <location filename="../../app/window.py" line="191"/>
+        <location filename="../../app/window.py" line="816"/>
         <source>Keyboard shortcuts</source>
         <translation>Сочетания клавиш</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="213"/>
-        <location filename="../../app/window.py" line="222"/>
+        <location filename="../../app/window.py" line="214"/>
+        <location filename="../../app/window.py" line="223"/>
         <source>Snooze</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="215"/>
+        <location filename="../../app/window.py" line="216"/>
         <source>Snooze for {0} min</source>
         <translation>Пауза на {0} мин</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="218"/>
+        <location filename="../../app/window.py" line="219"/>
         <source>End snooze</source>
         <translation>Снять паузу</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="228"/>
+        <location filename="../../app/window.py" line="229"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="230"/>
+        <location filename="../../app/window.py" line="231"/>
         <source>Play a recording…</source>
         <translation>Воспроизвести запись…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="232"/>
+        <location filename="../../app/window.py" line="233"/>
         <source>Play the demo call</source>
         <translation>Демо-звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="238"/>
-        <location filename="../../app/window.py" line="815"/>
+        <location filename="../../app/window.py" line="239"/>
+        <location filename="../../app/window.py" line="836"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="241"/>
+        <location filename="../../app/window.py" line="242"/>
         <source>C&amp;ards</source>
         <translation>&amp;Карточки</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="247"/>
+        <location filename="../../app/window.py" line="248"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="248"/>
+        <location filename="../../app/window.py" line="249"/>
         <source>Always on top</source>
         <translation>Поверх всех окон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="253"/>
+        <location filename="../../app/window.py" line="254"/>
         <source>Larger text</source>
         <translation>Крупнее</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="256"/>
+        <location filename="../../app/window.py" line="257"/>
         <source>Smaller text</source>
         <translation>Мельче</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="259"/>
+        <location filename="../../app/window.py" line="260"/>
         <source>Default text size</source>
         <translation>Обычный размер текста</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="265"/>
+        <location filename="../../app/window.py" line="266"/>
         <source>Theme</source>
         <translation>Тема</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="268"/>
+        <location filename="../../app/window.py" line="269"/>
         <source>As the system</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="268"/>
+        <location filename="../../app/window.py" line="269"/>
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="269"/>
+        <location filename="../../app/window.py" line="270"/>
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="275"/>
+        <location filename="../../app/window.py" line="276"/>
         <source>&amp;Tools</source>
         <translation>&amp;Сервис</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="276"/>
+        <location filename="../../app/window.py" line="277"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="278"/>
+        <location filename="../../app/window.py" line="279"/>
         <source>Rules editor (admin)…</source>
         <translation>Редактор правил (админ)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="279"/>
+        <location filename="../../app/window.py" line="280"/>
         <source>Latency review (supervisor)…</source>
         <translation>Задержки (супервайзер)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="280"/>
+        <location filename="../../app/window.py" line="281"/>
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="306"/>
+        <location filename="../../app/window.py" line="307"/>
         <source>Hints muted — Ctrl+M to unmute</source>
         <translation>Подсказки выключены — Ctrl+M, чтобы включить</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="336"/>
+        <location filename="../../app/window.py" line="337"/>
         <source>Press “Start call” (Ctrl+Enter) to listen to the call.
 Hints appear here only while they are still timely. F1: shortcuts.</source>
         <translation>Нажмите «Начать звонок» (Ctrl+Enter), чтобы слушать звонок.
 Подсказки появляются здесь, только пока они своевременны. F1: сочетания клавиш.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="579"/>
+        <location filename="../../app/window.py" line="599"/>
         <source>Sufler: hints muted</source>
         <translation>Суфлёр: подсказки выключены</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="613"/>
+        <location filename="../../app/window.py" line="633"/>
         <source>No phone number yet</source>
         <translation>Телефона пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="613"/>
+        <location filename="../../app/window.py" line="633"/>
         <source>No address yet</source>
         <translation>Адреса пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="614"/>
+        <location filename="../../app/window.py" line="634"/>
         <source>No e-mail yet</source>
         <translation>E-mail пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="620"/>
+        <location filename="../../app/window.py" line="640"/>
         <source>Copied</source>
         <translation>Скопировано</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="772"/>
+        <location filename="../../app/window.py" line="794"/>
         <source>OK</source>
         <translation>норма</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="772"/>
+        <location filename="../../app/window.py" line="794"/>
         <source>catching up</source>
         <translation>догоняет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="773"/>
+        <location filename="../../app/window.py" line="795"/>
         <source>degraded</source>
         <translation>сбой</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="811"/>
+        <location filename="../../app/window.py" line="832"/>
         <source>Show the panel</source>
         <translation>Показать панель</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="488"/>
-        <location filename="../../app/window.py" line="526"/>
+        <location filename="../../app/window.py" line="508"/>
+        <location filename="../../app/window.py" line="546"/>
         <source>Stop call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="500"/>
+        <location filename="../../app/window.py" line="520"/>
         <source>Stop the call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="501"/>
+        <location filename="../../app/window.py" line="521"/>
         <source>Stop listening to this call? Hints and cards stop until the next call.</source>
         <translation>Перестать слушать этот звонок? Подсказки и карточки прекратятся до следующего звонка.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="531"/>
+        <location filename="../../app/window.py" line="551"/>
         <source>Play a recording</source>
         <translation>Воспроизвести запись</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="532"/>
+        <location filename="../../app/window.py" line="552"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.m4a);;All files (*)</source>
         <translation>Аудио (*.wav *.flac *.mp3 *.ogg *.m4a);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="542"/>
+        <location filename="../../app/window.py" line="562"/>
         <source>Call failed: {0}</source>
         <translation>Ошибка звонка: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="545"/>
+        <location filename="../../app/window.py" line="565"/>
         <source>Call saved: {0}</source>
         <translation>Звонок сохранён: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="551"/>
+        <location filename="../../app/window.py" line="571"/>
         <source>The call failed</source>
         <translation>Звонок не удался</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="552"/>
+        <location filename="../../app/window.py" line="572"/>
         <source>The call failed: {0}</source>
         <translation>Звонок не удался: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="555"/>
+        <location filename="../../app/window.py" line="575"/>
         <source>Open Settings…</source>
         <translation>Открыть настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="575"/>
+        <location filename="../../app/window.py" line="595"/>
         <source>Unmute hints</source>
         <translation>Включить подсказки</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="696"/>
+        <location filename="../../app/window.py" line="718"/>
         <source>Hints snoozed until {0}</source>
         <translation>Подсказки на паузе до {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="718"/>
+        <location filename="../../app/window.py" line="740"/>
         <source>fell behind: {0:.0f} s of speech skipped</source>
         <translation>отставание: пропущено {0:.0f} с речи</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="726"/>
+        <location filename="../../app/window.py" line="748"/>
         <source>{0} audio lost</source>
         <translation>Пропал звук: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="729"/>
+        <location filename="../../app/window.py" line="751"/>
         <source>{0} audio back after {1:.1f} s</source>
         <translation>Звук вернулся: {0}, через {1:.1f} с</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="741"/>
+        <location filename="../../app/window.py" line="763"/>
         <source> (the last good rules stay in force)</source>
         <translation> (действуют последние исправные правила)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="743"/>
+        <location filename="../../app/window.py" line="765"/>
         <source>Rule file problems: {0}</source>
         <translation>Ошибки в файле правил: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="755"/>
+        <location filename="../../app/window.py" line="777"/>
         <source>Loading model…</source>
         <translation>Загрузка модели…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="755"/>
+        <location filename="../../app/window.py" line="777"/>
         <source>Warming up…</source>
         <translation>Прогрев…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="756"/>
+        <location filename="../../app/window.py" line="778"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="756"/>
+        <location filename="../../app/window.py" line="778"/>
         <source>Listening</source>
         <translation>Слушаю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="757"/>
+        <location filename="../../app/window.py" line="779"/>
         <source>Catching up</source>
         <translation>Догоняю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="757"/>
+        <location filename="../../app/window.py" line="779"/>
         <source>Idle</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="839"/>
+        <location filename="../../app/window.py" line="860"/>
         <source>A call is running. Stop it and quit?</source>
         <translation>Идёт звонок. Завершить его и выйти?</translation>
     </message>
@@ -700,10 +700,6 @@ Hints appear here only while they are still timely. F1: shortcuts.</source>
         <location filename="../../app/review.py" line="176"/>
         <source>Day</source>
         <translation>День</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation type="vanished">Интервал</translation>
     </message>
     <message>
         <location filename="../../app/review.py" line="179"/>
@@ -1480,7 +1476,7 @@ Hints appear here only while they are still timely. F1: shortcuts.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../app/gui.py" line="176"/>
+        <location filename="../../app/gui.py" line="180"/>
         <source>Log: {0}</source>
         <translation>Журнал: {0}</translation>
     </message>

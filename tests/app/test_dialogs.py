@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QTranslator
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.admin import RulesEditor
@@ -33,6 +34,9 @@ def test_settings_write_the_toml_and_the_ui_language(qtbot: QtBot, app_config: E
     dialog.mask_pii.setChecked(False)
     dialog.retention.setValue(7)
     dialog.language.setCurrentIndex(dialog.language.findData("ru"))
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    assert dialog.confirm_stop.isChecked()  # on by default
+    dialog.confirm_stop.setChecked(False)
     dialog.accept()
     saved = load_config(target)
     assert saved.capture.operator_device == "operator_mic"
@@ -41,6 +45,35 @@ def test_settings_write_the_toml_and_the_ui_language(qtbot: QtBot, app_config: E
     assert saved.storage.mask_pii is False and saved.storage.retention_days == 7
     assert dialog.result_config.rules.budget_s == 2.5
     assert prefs.value("ui/language") == "ru"
+    assert prefs.value("ui/theme") == "dark"
+    assert prefs.value("call/confirm_stop", type=bool) is False
+
+
+@pytest.mark.parametrize("outcome", ["none", "error"])
+def test_find_devices_says_why_there_are_none(qtbot: QtBot, app_config: EngineConfig,
+                                              prefs: QSettings, monkeypatch: pytest.MonkeyPatch,
+                                              outcome: str) -> None:
+    """No audio server: the dialog says what `sufler devices` says instead of nothing."""
+    from assist import AudioDeviceError
+
+    def listing() -> list[object]:
+        if outcome == "error":
+            raise AudioDeviceError("PortAudio library not found: install libportaudio2")
+        return []
+
+    monkeypatch.setattr("app.settings.list_devices", listing)
+    dialog = SettingsDialog(app_config, prefs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.devices_note.isVisible()
+    dialog.refresh_devices()
+    assert dialog.devices_note.isVisible()
+    text = dialog.devices_note.text()
+    if outcome == "none":
+        assert "No input devices found" in text and "PulseAudio/PipeWire" in text
+        assert "sufler devices" in text
+    else:
+        assert "libportaudio2" in text
 
 
 def test_privacy_page_says_what_is_kept_and_deletes_saved_calls(
@@ -87,6 +120,7 @@ def test_editor_blocks_a_broken_deploy_and_shows_where(qtbot: QtBot,
     assert editor.current_line() == broken_line
     assert editor.deploy() is False
     assert live.read_text(encoding="utf-8") == original  # the live file is untouched
+    editor.editor.setPlainText(original)  # nothing left unsaved when the test closes it
 
 
 def test_editor_back_tests_then_deploys_atomically(qtbot: QtBot, app_config: EngineConfig,
@@ -119,14 +153,53 @@ def test_editor_back_tests_then_deploys_atomically(qtbot: QtBot, app_config: Eng
     assert not list(editor.path.parent.glob("*.tmp"))
 
 
+def test_editor_asks_before_dropping_unsaved_edits(qtbot: QtBot, app_config: EngineConfig,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = RulesEditor(app_config)
+    qtbot.addWidget(editor)
+    editor.show()
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+
+    def ask() -> QMessageBox.StandardButton:
+        asked.append(editor.path.name)
+        return answer[0]
+
+    monkeypatch.setattr(editor, "ask_unsaved", ask)
+    first = editor.path
+    edited = editor.editor.toPlainText() + "\n# an edit\n"
+    editor.editor.setPlainText(edited)
+    assert editor.dirty and editor.windowTitle().endswith("*")
+    editor.file_box.setCurrentIndex(1)  # Cancel: stay on the file, keep the edit
+    assert asked == [first.name] and editor.path == first
+    assert editor.file_box.currentIndex() == 0 and editor.editor.toPlainText() == edited
+    assert not editor.close() and editor.isVisible()  # Cancel on close too
+    answer[0] = QMessageBox.StandardButton.Discard
+    editor.file_box.setCurrentIndex(1)
+    assert editor.path != first and not editor.dirty
+    assert first.read_text(encoding="utf-8") != edited  # discarded, never written
+    second = editor.path
+    editor.editor.setPlainText(editor.editor.toPlainText() + "\n# kept\n")
+    answer[0] = QMessageBox.StandardButton.Save
+    assert editor.close()  # Save deploys, then closes
+    assert second.read_text(encoding="utf-8").endswith("# kept\n")
+
+
 def _messages() -> list[ET.Element]:
     return list(ET.parse(TRANSLATIONS / "sufler_ru.ts").getroot().iter("message"))
 
 
 def test_russian_translation_is_complete_and_covers_every_ui_string(tmp_path: Path) -> None:
-    unfinished = [m.find("source").text for m in _messages()  # type: ignore[union-attr]
-                  if m.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
-                  or not (m.find("translation").text or "").strip()]  # type: ignore[union-attr]
+    def done(message: ET.Element) -> bool:
+        translation = message.find("translation")
+        if translation is None or translation.get("type") == "unfinished":
+            return False
+        if message.get("numerus") == "yes":  # "%n hint(s)": every plural form filled
+            forms = translation.findall("numerusform")
+            return bool(forms) and all((form.text or "").strip() for form in forms)
+        return bool((translation.text or "").strip())
+
+    unfinished = [m.findtext("source") for m in _messages() if not done(m)]
     assert unfinished == []
     copy = tmp_path / "check.ts"
     copy.write_bytes((TRANSLATIONS / "sufler_ru.ts").read_bytes())
