@@ -412,7 +412,7 @@ def test_a_second_sufler_wakes_the_first_and_exits(qtbot: QtBot, tmp_path: Path)
     with qtbot.waitSignal(first.activated, timeout=60000):
         process = subprocess.Popen([sys.executable, "-m", "app.main"], cwd=ROOT, env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=60)
     first.release()
     assert process.returncode == 0, err
     assert "already running" in err and f"pid {os.getpid()}" in err
