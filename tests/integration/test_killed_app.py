@@ -74,7 +74,7 @@ def test_a_killed_app_keeps_the_call_up_to_the_kill(tmp_path: Path, tiny_model: 
     call = load_call(saved)  # the back-test reads it (a torn last line would be skipped)
     assert len(call.transcripts) == len(after)
     text = saved.read_text(encoding="utf-8")
-    assert "4155550132" not in text and "415" not in text  # the customer's number, masked
+    assert "7734162095" not in text and "2095" not in text  # the customer's number, masked
     logs = list((tmp_path / "logs").glob("*_anna-*.jsonl"))
     assert len(logs) == 1 and '"operator": "Анна"' in logs[0].read_text(encoding="utf-8")
 
