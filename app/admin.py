@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -81,6 +82,7 @@ class RulesEditor(QMainWindow):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("problems")
+        self.problem_list.setMaximumHeight(6 * self.problem_list.fontMetrics().height() + 8)
         self.problem_list.itemActivated.connect(self.jump_to_problem)
         self.problem_list.itemClicked.connect(self.jump_to_problem)
         self.status = QLabel()
@@ -107,6 +109,8 @@ class RulesEditor(QMainWindow):
         if share is not None:
             share.setToolTip(self.tr("Share of the calls in which the rule showed a card"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.backtest_label = QLabel(self.tr("Back-test the edited rules on the saved calls "
                                              "before deploying them."))
         self.backtest_label.setWordWrap(True)

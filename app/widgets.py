@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 
 from PySide6.QtCore import QEvent, QLocale, QSize, Qt, QTimer, Signal
@@ -207,6 +208,8 @@ class Card(QFrame):
 
 
 UNSURE = "text-decoration: underline;"
+DIFFERENCE = re.compile(r"^(?P<part>[a-z ]+?)(?: (?P<number>\d+))?:\s*(?P<given>.*) given, "
+                        r"(?P<repeated>.*) repeated$")
 
 
 def marked_value(display: str, value: str, uncertain: tuple[str, ...], colour: str = "#a35a00"
@@ -294,7 +297,7 @@ class EntityCard(Card):
             self.value.setTextFormat(Qt.TextFormat.PlainText)
             self.value.setText(self.display_value)
         if self.check is not None and not self.check.matched:
-            details = "; ".join(self.check.differences)
+            details = "; ".join(self.difference_text(item) for item in self.check.differences)
             self._status("cross", self.tr("read-back differs: {0}").format(details), colours.bad)
         elif self.readback == "confirmed":
             text = self.tr("corrected by the read-back") if event.corrected and \
@@ -308,6 +311,21 @@ class EntityCard(Card):
         else:
             self.status.setText(html.escape(self.tr("not read back yet")))
             self.status.setStyleSheet(f"color: {colours.caption};")
+
+    def difference_text(self, difference: str) -> str:
+        """"apartment: 12 given, 21 repeated" in the operator's words and language."""
+        match = DIFFERENCE.match(difference)
+        if match is None:
+            return difference
+        part, number = match["part"], match["number"] or ""
+        parts = {"street": self.tr("street"), "house": self.tr("house"),
+                 "building": self.tr("building"), "structure": self.tr("structure"),
+                 "apartment": self.tr("apartment"), "postcode": self.tr("postcode"),
+                 "local part": self.tr("local part"), "domain": self.tr("domain"),
+                 "digit": self.tr("digit")}
+        name = (parts.get(part, part) + (f" {number}" if number else "")).strip()
+        return self.tr("{0}: {1} said, {2} read back").format(
+            name, match["given"], match["repeated"])
 
     def _status(self, icon: str, text: str, colour: str) -> None:
         self.status.setText(status_html(icon, text))

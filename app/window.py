@@ -111,7 +111,17 @@ class SideScroll(QScrollArea):
         hint = super().sizeHint()
         if inner is None:
             return hint
-        return QSize(hint.width(), inner.sizeHint().height() + 2 * self.frameWidth())
+        width = self.viewport().width()
+        layout = inner.layout()
+        # wrapped text is as tall as it is at the width it has, not at its preferred width
+        height = layout.totalHeightForWidth(width) if layout is not None and width > 0 and \
+            layout.hasHeightForWidth() else inner.sizeHint().height()
+        return QSize(hint.width(), height + 2 * self.frameWidth())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # a new width changes how tall the wrapped cards are
 
     def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), 0)
@@ -776,7 +786,8 @@ class MainWindow(QMainWindow):
         self.state = state
         names = {"loading": self.tr("Loading model…"), "warming_up": self.tr("Warming up…"),
                  "ready": self.tr("Ready"), "running": self.tr("Listening"),
-                 "catching_up": self.tr("Catching up"), "stopped": self.tr("Idle")}
+                 "catching_up": self.tr("Listening"),  # the health beside it says the rest
+                 "stopped": self.tr("Idle")}
         self.state_label.setText(names.get(state, state))
         self._update_health()
 

@@ -4,7 +4,7 @@
 <context>
     <name>LateHints</name>
     <message numerus="yes">
-        <location filename="../../app/widgets.py" line="438"/>
+        <location filename="../../app/widgets.py" line="456"/>
         <source>%n hint(s) arrived too late</source>
         <translation>
             <numerusform>%n hint arrived too late</numerusform>

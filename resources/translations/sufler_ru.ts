@@ -4,33 +4,33 @@
 <context>
     <name>CallBar</name>
     <message>
-        <location filename="../../app/widgets.py" line="580"/>
+        <location filename="../../app/widgets.py" line="598"/>
         <source>Call time</source>
         <translation>Время звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="582"/>
+        <location filename="../../app/widgets.py" line="600"/>
         <source>Operator input level</source>
         <translation>Уровень входа оператора</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="583"/>
+        <location filename="../../app/widgets.py" line="601"/>
         <source>Customer input level</source>
         <translation>Уровень входа клиента</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="585"/>
-        <location filename="../../app/widgets.py" line="622"/>
+        <location filename="../../app/widgets.py" line="603"/>
+        <location filename="../../app/widgets.py" line="640"/>
         <source>Latency —</source>
         <translation>Задержка —</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="587"/>
+        <location filename="../../app/widgets.py" line="605"/>
         <source>Last end-to-end latency: end of speech to text</source>
         <translation>Последняя задержка: от конца фразы до текста</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="623"/>
+        <location filename="../../app/widgets.py" line="641"/>
         <source>Latency {0:.1f} s</source>
         <translation>Задержка {0:.1f} с</translation>
     </message>
@@ -38,7 +38,7 @@
 <context>
     <name>Card</name>
     <message>
-        <location filename="../../app/widgets.py" line="171"/>
+        <location filename="../../app/widgets.py" line="172"/>
         <source>Copied</source>
         <translation>Скопировано</translation>
     </message>
@@ -46,47 +46,97 @@
 <context>
     <name>EntityCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="250"/>
+        <location filename="../../app/widgets.py" line="253"/>
         <source>customer</source>
         <translation>клиент</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="250"/>
+        <location filename="../../app/widgets.py" line="253"/>
         <source>operator</source>
         <translation>оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="252"/>
+        <location filename="../../app/widgets.py" line="255"/>
         <source>Copy</source>
         <translation>Копировать</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="309"/>
+        <location filename="../../app/widgets.py" line="312"/>
         <source>not read back yet</source>
         <translation>ещё не повторён</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="305"/>
+        <location filename="../../app/widgets.py" line="321"/>
+        <source>street</source>
+        <translation>улица</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="321"/>
+        <source>house</source>
+        <translation>дом</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="322"/>
+        <source>building</source>
+        <translation>корпус</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="322"/>
+        <source>structure</source>
+        <translation>строение</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="323"/>
+        <source>apartment</source>
+        <translation>квартира</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="323"/>
+        <source>postcode</source>
+        <translation>индекс</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="324"/>
+        <source>local part</source>
+        <translation>имя ящика</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="324"/>
+        <source>domain</source>
+        <translation>домен</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="325"/>
+        <source>digit</source>
+        <translation>цифра</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="327"/>
+        <source>{0}: {1} said, {2} read back</source>
+        <translation>{0}: сказано {1}, повторено {2}</translation>
+    </message>
+    <message>
+        <location filename="../../app/widgets.py" line="308"/>
         <source>the whole value</source>
         <translation>всё значение</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="306"/>
+        <location filename="../../app/widgets.py" line="309"/>
         <source>unsure of {0}: confirm with the customer</source>
         <translation>не уверен: {0} — уточните у клиента</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="300"/>
+        <location filename="../../app/widgets.py" line="303"/>
         <source>corrected by the read-back</source>
         <translation>исправлено по повтору оператора</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="301"/>
+        <location filename="../../app/widgets.py" line="304"/>
         <source>confirmed by read-back</source>
         <translation>подтверждён повтором</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="298"/>
+        <location filename="../../app/widgets.py" line="301"/>
         <source>read-back differs: {0}</source>
         <translation>повтор расходится: {0}</translation>
     </message>
@@ -94,27 +144,27 @@
 <context>
     <name>HintCard</name>
     <message>
-        <location filename="../../app/widgets.py" line="339"/>
+        <location filename="../../app/widgets.py" line="357"/>
         <source>Copy the text</source>
         <translation>Копировать текст</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="340"/>
+        <location filename="../../app/widgets.py" line="358"/>
         <source>Helpful</source>
         <translation>Полезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="341"/>
+        <location filename="../../app/widgets.py" line="359"/>
         <source>Not helpful</source>
         <translation>Бесполезно</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="342"/>
+        <location filename="../../app/widgets.py" line="360"/>
         <source>Not this call: mute this hint until the call ends</source>
         <translation>Не в этом звонке: скрыть эту подсказку до конца звонка</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="344"/>
+        <location filename="../../app/widgets.py" line="362"/>
         <source>Dismiss (Ctrl+D: the top card)</source>
         <translation>Убрать (Ctrl+D: верхнюю карточку)</translation>
     </message>
@@ -122,7 +172,7 @@
 <context>
     <name>LateHints</name>
     <message numerus="yes">
-        <location filename="../../app/widgets.py" line="438"/>
+        <location filename="../../app/widgets.py" line="456"/>
         <source>%n hint(s) arrived too late</source>
         <translation>
             <numerusform>%n подсказка опоздала</numerusform>
@@ -131,12 +181,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="439"/>
+        <location filename="../../app/widgets.py" line="457"/>
         <source>Dropped because they were older than the latency budget; click for details</source>
         <translation>Не показаны: старше допустимой задержки; нажмите, чтобы узнать подробнее</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="445"/>
+        <location filename="../../app/widgets.py" line="463"/>
         <source>{0} ({1}): {2:.1f} s old, budget {3:g} s</source>
         <translation>{0} ({1}): через {2:.1f} с, допустимо {3:g} с</translation>
     </message>
@@ -144,12 +194,12 @@
 <context>
     <name>LegIndicator</name>
     <message>
-        <location filename="../../app/widgets.py" line="568"/>
+        <location filename="../../app/widgets.py" line="586"/>
         <source>speaking</source>
         <translation>говорит</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="568"/>
+        <location filename="../../app/widgets.py" line="586"/>
         <source>silent</source>
         <translation>молчит</translation>
     </message>
@@ -157,349 +207,345 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/window.py" line="137"/>
-        <location filename="../../app/window.py" line="599"/>
-        <location filename="../../app/window.py" line="839"/>
-        <location filename="../../app/window.py" line="860"/>
+        <location filename="../../app/window.py" line="147"/>
+        <location filename="../../app/window.py" line="609"/>
+        <location filename="../../app/window.py" line="850"/>
+        <location filename="../../app/window.py" line="871"/>
         <source>Sufler</source>
         <translation>Суфлёр</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="196"/>
+        <location filename="../../app/window.py" line="206"/>
         <source>Call</source>
         <translation>Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="175"/>
-        <location filename="../../app/window.py" line="508"/>
-        <location filename="../../app/window.py" line="557"/>
+        <location filename="../../app/window.py" line="185"/>
+        <location filename="../../app/window.py" line="518"/>
+        <location filename="../../app/window.py" line="567"/>
         <source>Start call</source>
         <translation>Начать звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="177"/>
-        <location filename="../../app/window.py" line="595"/>
+        <location filename="../../app/window.py" line="187"/>
+        <location filename="../../app/window.py" line="605"/>
         <source>Mute hints</source>
         <translation>Без подсказок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="179"/>
+        <location filename="../../app/window.py" line="189"/>
         <source>Mute hints (Ctrl+M): no cards until unmuted</source>
         <translation>Выключить подсказки (Ctrl+M): ни одной карточки, пока не включите снова</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="182"/>
+        <location filename="../../app/window.py" line="192"/>
         <source>Copy the last phone number</source>
         <translation>Скопировать последний телефон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="184"/>
+        <location filename="../../app/window.py" line="194"/>
         <source>Copy the last address</source>
         <translation>Скопировать последний адрес</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="186"/>
+        <location filename="../../app/window.py" line="196"/>
         <source>Copy the last e-mail</source>
         <translation>Скопировать последний e-mail</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="189"/>
+        <location filename="../../app/window.py" line="199"/>
         <source>Dismiss the top hint</source>
         <translation>Убрать верхнюю подсказку</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="191"/>
-        <location filename="../../app/window.py" line="816"/>
+        <location filename="../../app/window.py" line="201"/>
+        <location filename="../../app/window.py" line="827"/>
         <source>Keyboard shortcuts</source>
         <translation>Сочетания клавиш</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="214"/>
-        <location filename="../../app/window.py" line="223"/>
+        <location filename="../../app/window.py" line="224"/>
+        <location filename="../../app/window.py" line="233"/>
         <source>Snooze</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="216"/>
+        <location filename="../../app/window.py" line="226"/>
         <source>Snooze for {0} min</source>
         <translation>Пауза на {0} мин</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="219"/>
+        <location filename="../../app/window.py" line="229"/>
         <source>End snooze</source>
         <translation>Снять паузу</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="229"/>
+        <location filename="../../app/window.py" line="239"/>
         <source>&amp;Call</source>
         <translation>&amp;Звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="231"/>
+        <location filename="../../app/window.py" line="241"/>
         <source>Play a recording…</source>
         <translation>Воспроизвести запись…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="233"/>
+        <location filename="../../app/window.py" line="243"/>
         <source>Play the demo call</source>
         <translation>Демо-звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="239"/>
-        <location filename="../../app/window.py" line="836"/>
+        <location filename="../../app/window.py" line="249"/>
+        <location filename="../../app/window.py" line="847"/>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="242"/>
+        <location filename="../../app/window.py" line="252"/>
         <source>C&amp;ards</source>
         <translation>&amp;Карточки</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="248"/>
+        <location filename="../../app/window.py" line="258"/>
         <source>&amp;View</source>
         <translation>&amp;Вид</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="249"/>
+        <location filename="../../app/window.py" line="259"/>
         <source>Always on top</source>
         <translation>Поверх всех окон</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="254"/>
+        <location filename="../../app/window.py" line="264"/>
         <source>Larger text</source>
         <translation>Крупнее</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="257"/>
+        <location filename="../../app/window.py" line="267"/>
         <source>Smaller text</source>
         <translation>Мельче</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="260"/>
+        <location filename="../../app/window.py" line="270"/>
         <source>Default text size</source>
         <translation>Обычный размер текста</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="266"/>
+        <location filename="../../app/window.py" line="276"/>
         <source>Theme</source>
         <translation>Тема</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="269"/>
+        <location filename="../../app/window.py" line="279"/>
         <source>As the system</source>
         <translation>Как в системе</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="269"/>
+        <location filename="../../app/window.py" line="279"/>
         <source>Light</source>
         <translation>Светлая</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="270"/>
+        <location filename="../../app/window.py" line="280"/>
         <source>Dark</source>
         <translation>Тёмная</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="276"/>
+        <location filename="../../app/window.py" line="286"/>
         <source>&amp;Tools</source>
         <translation>&amp;Сервис</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="277"/>
+        <location filename="../../app/window.py" line="287"/>
         <source>Settings…</source>
         <translation>Настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="279"/>
+        <location filename="../../app/window.py" line="289"/>
         <source>Rules editor (admin)…</source>
         <translation>Редактор правил (админ)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="280"/>
+        <location filename="../../app/window.py" line="290"/>
         <source>Latency review (supervisor)…</source>
         <translation>Задержки (супервайзер)…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="281"/>
+        <location filename="../../app/window.py" line="291"/>
         <source>&amp;Help</source>
         <translation>&amp;Справка</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="307"/>
+        <location filename="../../app/window.py" line="317"/>
         <source>Hints muted — Ctrl+M to unmute</source>
         <translation>Подсказки выключены — Ctrl+M, чтобы включить</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="337"/>
+        <location filename="../../app/window.py" line="347"/>
         <source>Press “Start call” (Ctrl+Enter) to listen to the call.
 Hints appear here only while they are still timely. F1: shortcuts.</source>
         <translation>Нажмите «Начать звонок» (Ctrl+Enter), чтобы слушать звонок.
 Подсказки появляются здесь, только пока они своевременны. F1: сочетания клавиш.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="599"/>
+        <location filename="../../app/window.py" line="609"/>
         <source>Sufler: hints muted</source>
         <translation>Суфлёр: подсказки выключены</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="633"/>
+        <location filename="../../app/window.py" line="643"/>
         <source>No phone number yet</source>
         <translation>Телефона пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="633"/>
+        <location filename="../../app/window.py" line="643"/>
         <source>No address yet</source>
         <translation>Адреса пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="634"/>
+        <location filename="../../app/window.py" line="644"/>
         <source>No e-mail yet</source>
         <translation>E-mail пока нет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="640"/>
+        <location filename="../../app/window.py" line="650"/>
         <source>Copied</source>
         <translation>Скопировано</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="794"/>
+        <location filename="../../app/window.py" line="805"/>
         <source>OK</source>
         <translation>норма</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="794"/>
+        <location filename="../../app/window.py" line="805"/>
         <source>catching up</source>
         <translation>догоняет</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="795"/>
+        <location filename="../../app/window.py" line="806"/>
         <source>degraded</source>
         <translation>сбой</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="832"/>
+        <location filename="../../app/window.py" line="843"/>
         <source>Show the panel</source>
         <translation>Показать панель</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="508"/>
-        <location filename="../../app/window.py" line="546"/>
+        <location filename="../../app/window.py" line="518"/>
+        <location filename="../../app/window.py" line="556"/>
         <source>Stop call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="520"/>
+        <location filename="../../app/window.py" line="530"/>
         <source>Stop the call</source>
         <translation>Завершить звонок</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="521"/>
+        <location filename="../../app/window.py" line="531"/>
         <source>Stop listening to this call? Hints and cards stop until the next call.</source>
         <translation>Перестать слушать этот звонок? Подсказки и карточки прекратятся до следующего звонка.</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="551"/>
+        <location filename="../../app/window.py" line="561"/>
         <source>Play a recording</source>
         <translation>Воспроизвести запись</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="552"/>
+        <location filename="../../app/window.py" line="562"/>
         <source>Audio (*.wav *.flac *.mp3 *.ogg *.m4a);;All files (*)</source>
         <translation>Аудио (*.wav *.flac *.mp3 *.ogg *.m4a);;Все файлы (*)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="562"/>
+        <location filename="../../app/window.py" line="572"/>
         <source>Call failed: {0}</source>
         <translation>Ошибка звонка: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="565"/>
+        <location filename="../../app/window.py" line="575"/>
         <source>Call saved: {0}</source>
         <translation>Звонок сохранён: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="571"/>
+        <location filename="../../app/window.py" line="581"/>
         <source>The call failed</source>
         <translation>Звонок не удался</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="572"/>
+        <location filename="../../app/window.py" line="582"/>
         <source>The call failed: {0}</source>
         <translation>Звонок не удался: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="575"/>
+        <location filename="../../app/window.py" line="585"/>
         <source>Open Settings…</source>
         <translation>Открыть настройки…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="595"/>
+        <location filename="../../app/window.py" line="605"/>
         <source>Unmute hints</source>
         <translation>Включить подсказки</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="718"/>
+        <location filename="../../app/window.py" line="728"/>
         <source>Hints snoozed until {0}</source>
         <translation>Подсказки на паузе до {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="740"/>
+        <location filename="../../app/window.py" line="750"/>
         <source>fell behind: {0:.0f} s of speech skipped</source>
         <translation>отставание: пропущено {0:.0f} с речи</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="748"/>
+        <location filename="../../app/window.py" line="758"/>
         <source>{0} audio lost</source>
         <translation>Пропал звук: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="751"/>
+        <location filename="../../app/window.py" line="761"/>
         <source>{0} audio back after {1:.1f} s</source>
         <translation>Звук вернулся: {0}, через {1:.1f} с</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="763"/>
+        <location filename="../../app/window.py" line="773"/>
         <source> (the last good rules stay in force)</source>
         <translation> (действуют последние исправные правила)</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="765"/>
+        <location filename="../../app/window.py" line="775"/>
         <source>Rule file problems: {0}</source>
         <translation>Ошибки в файле правил: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="777"/>
+        <location filename="../../app/window.py" line="787"/>
         <source>Loading model…</source>
         <translation>Загрузка модели…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="777"/>
+        <location filename="../../app/window.py" line="787"/>
         <source>Warming up…</source>
         <translation>Прогрев…</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="778"/>
+        <location filename="../../app/window.py" line="788"/>
         <source>Ready</source>
         <translation>Готов</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="778"/>
+        <location filename="../../app/window.py" line="788"/>
+        <location filename="../../app/window.py" line="789"/>
         <source>Listening</source>
         <translation>Слушаю</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="779"/>
-        <source>Catching up</source>
-        <translation>Догоняю</translation>
-    </message>
-    <message>
-        <location filename="../../app/window.py" line="779"/>
+        <location filename="../../app/window.py" line="790"/>
         <source>Idle</source>
         <translation>Ожидание</translation>
     </message>
     <message>
-        <location filename="../../app/window.py" line="860"/>
+        <location filename="../../app/window.py" line="871"/>
         <source>A call is running. Stop it and quit?</source>
         <translation>Идёт звонок. Завершить его и выйти?</translation>
     </message>
@@ -1016,158 +1062,158 @@ Hints appear here only while they are still timely. F1: shortcuts.</source>
 <context>
     <name>RulesEditor</name>
     <message>
-        <location filename="../../app/admin.py" line="57"/>
-        <location filename="../../app/admin.py" line="170"/>
+        <location filename="../../app/admin.py" line="58"/>
+        <location filename="../../app/admin.py" line="174"/>
         <source>Rules editor</source>
         <translation>Редактор правил</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="90"/>
+        <location filename="../../app/admin.py" line="92"/>
         <source>Back-test on saved calls</source>
         <translation>Проверить на сохранённых звонках</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="93"/>
+        <location filename="../../app/admin.py" line="95"/>
         <source>Deploy</source>
         <translation>Применить</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="99"/>
+        <location filename="../../app/admin.py" line="101"/>
         <source>Rule</source>
         <translation>Правило</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="99"/>
+        <location filename="../../app/admin.py" line="101"/>
         <source>Kind</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="99"/>
+        <location filename="../../app/admin.py" line="101"/>
         <source>Shown</source>
         <translation>Показано</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="100"/>
+        <location filename="../../app/admin.py" line="102"/>
         <source>Per call</source>
         <translation>На звонок</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="100"/>
+        <location filename="../../app/admin.py" line="102"/>
         <source>Calls</source>
         <translation>Звонков</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="101"/>
+        <location filename="../../app/admin.py" line="103"/>
         <source>First at, s</source>
         <translation>Впервые, с</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="101"/>
+        <location filename="../../app/admin.py" line="103"/>
         <source>Too late</source>
         <translation>Опоздали</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="102"/>
+        <location filename="../../app/admin.py" line="104"/>
         <source>Muted</source>
         <translation>Выключены</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="102"/>
+        <location filename="../../app/admin.py" line="104"/>
         <source>Cooldown</source>
         <translation>Пауза</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="103"/>
+        <location filename="../../app/admin.py" line="105"/>
         <source>Duplicate</source>
         <translation>Повтор</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="103"/>
+        <location filename="../../app/admin.py" line="105"/>
         <source>Capped</source>
         <translation>Сверх лимита</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="104"/>
+        <location filename="../../app/admin.py" line="106"/>
         <source>Flag</source>
         <translation>Отметка</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="108"/>
+        <location filename="../../app/admin.py" line="110"/>
         <source>Share of the calls in which the rule showed a card</source>
         <translation>Доля звонков, в которых правило показало карточку</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="110"/>
+        <location filename="../../app/admin.py" line="114"/>
         <source>Back-test the edited rules on the saved calls before deploying them.</source>
         <translation>Проверьте изменённые правила на сохранённых звонках, прежде чем применять.</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="115"/>
+        <location filename="../../app/admin.py" line="119"/>
         <source>File</source>
         <translation>Файл</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="157"/>
+        <location filename="../../app/admin.py" line="161"/>
         <source>Cannot read {0}: {1}</source>
         <translation>Не удалось прочитать {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="176"/>
+        <location filename="../../app/admin.py" line="180"/>
         <source>Unsaved edits</source>
         <translation>Несохранённые правки</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="177"/>
+        <location filename="../../app/admin.py" line="181"/>
         <source>{0} has edits that are not deployed. Deploy them first?</source>
         <translation>В {0} есть правки, которые не развёрнуты. Развернуть их сначала?</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="215"/>
+        <location filename="../../app/admin.py" line="219"/>
         <source>line {0}: {1}</source>
         <translation>строка {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="225"/>
+        <location filename="../../app/admin.py" line="229"/>
         <source>Fix the problems first</source>
         <translation>Сначала исправьте ошибки</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="227"/>
+        <location filename="../../app/admin.py" line="231"/>
         <source>{0} problem(s): deploying is blocked</source>
         <translation>Проблем: {0}, развёртывание заблокировано</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="231"/>
+        <location filename="../../app/admin.py" line="235"/>
         <source>{0} rules, no problems</source>
         <translation>Правил: {0}, проблем нет</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="339"/>
+        <location filename="../../app/admin.py" line="343"/>
         <source>Deployed {0} rules to {1}; the running call picks them up within a second</source>
         <translation>Развёрнуто правил: {0} в {1}; идущий звонок подхватит их в течение секунды</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="273"/>
+        <location filename="../../app/admin.py" line="277"/>
         <source>No saved calls in {0} yet.</source>
         <translation>В {0} пока нет сохранённых звонков.</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="276"/>
+        <location filename="../../app/admin.py" line="280"/>
         <source>Back-testing on {0} calls…</source>
         <translation>Проверка на {0} звонках…</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="294"/>
+        <location filename="../../app/admin.py" line="298"/>
         <source>Back-test failed: {0}</source>
         <translation>Проверка не удалась: {0}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="299"/>
+        <location filename="../../app/admin.py" line="303"/>
         <source>{0} calls, {1:.0f} min: {2} rules never fired, {3} fire often</source>
         <translation>Звонков: {0}, {1:.0f} мин; ни разу не сработали: {2}, срабатывают слишком часто: {3}</translation>
     </message>
     <message>
-        <location filename="../../app/admin.py" line="334"/>
+        <location filename="../../app/admin.py" line="338"/>
         <source>Cannot write {0}: {1}</source>
         <translation>Не удалось записать {0}: {1}</translation>
     </message>
@@ -1463,12 +1509,12 @@ Hints appear here only while they are still timely. F1: shortcuts.</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../app/widgets.py" line="92"/>
+        <location filename="../../app/widgets.py" line="93"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
     <message>
-        <location filename="../../app/widgets.py" line="92"/>
+        <location filename="../../app/widgets.py" line="93"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>
