@@ -207,16 +207,16 @@ class Card(QFrame):
             self.fit_fonts()
 
 
-UNSURE = "text-decoration: underline;"
 DIFFERENCE = re.compile(r"^(?P<part>[a-z ]+?)(?: (?P<number>\d+))?:\s*(?P<given>.*) given, "
                         r"(?P<repeated>.*) repeated$")
 
 
-def marked_value(display: str, value: str, uncertain: tuple[str, ...], colour: str = "#a35a00"
-                 ) -> str:
-    """The displayed value as rich text with its unsure digits (or all of it) marked:
-    "digit N" counts the value's characters as the read-back check does ("+" is 0)."""
-    style = f"color: {colour}; {UNSURE}"
+def marked_value(display: str, value: str, uncertain: tuple[str, ...], colour: str = "#a35a00",
+                 background: str = "#fff1d6") -> str:
+    """The displayed value as rich text with its unsure digits (or all of it) marked (a
+    tinted background, not an underline that reads as a link): "digit N" counts the value's
+    characters as the read-back check does ("+" is 0)."""
+    style = f"color: {colour}; background-color: {background};"
     if "all" in uncertain or not any(part.startswith("digit ") for part in uncertain):
         return f'<span style="{style}">{html.escape(display)}</span>'
     positions = {int(part.split()[1]) for part in uncertain
@@ -292,7 +292,7 @@ class EntityCard(Card):
             # a guess is never shown as fact: the unsure part is marked, and confirmed by ear
             self.value.setTextFormat(Qt.TextFormat.RichText)
             self.value.setText(marked_value(self.display_value, event.value, event.uncertain,
-                                            colours.warn))
+                                            colours.warn, colours.snooze_bg))
         else:
             self.value.setTextFormat(Qt.TextFormat.PlainText)
             self.value.setText(self.display_value)

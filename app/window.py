@@ -695,6 +695,14 @@ class MainWindow(QMainWindow):
         card = self.entity_cards.get(check.given_entity)
         if card is not None:
             card.show_readback(check)
+            # the read-back's own card said "not read back yet" about the read-back itself:
+            # its verdict is on the card it repeated
+            repeated = self.entity_cards.get(check.repeated_entity)
+            if repeated is not None and repeated is not card:
+                del self.entity_cards[check.repeated_entity]
+                self.entities_box.removeWidget(repeated)
+                repeated.hide()
+                repeated.deleteLater()
 
     def on_suggestion(self, event: SuggestionShown) -> None:
         if self.mute_action.isChecked():

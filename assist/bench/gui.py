@@ -2,7 +2,8 @@
 
 The app runs in its own process (assist never imports Qt): `sufler --demo --exit-when-done
 --stall-report FILE` with a 10 ms precise timer on the GUI thread; a stall is how late a
-tick came. Reported per run, and the median and worst over runs.
+tick came. Reported per run, and the median and worst over runs; the target is met when at
+least 9 runs in 10 stay within 50 ms (`python -m assist.bench gui --runs 10`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from assist.errors import AssistError
+
+TARGET_MS = 50  # the worst stall of a run
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +73,10 @@ def run(args: argparse.Namespace) -> None:
         "startup_stall_max_ms_median": statistics.median(
             run["startup_stall_max_ms"] for run in runs),
         "events_median": statistics.median(run["delivered_events"] for run in runs),
-        "target_ms": 50, "met": max(maxima) <= 50,
+        "target_ms": TARGET_MS,
+        "runs_within_target": sum(1 for value in maxima if value <= TARGET_MS),
+        # issue 19: at most 50 ms in at least 9 runs of 10 (one slow run in ten may be the
+        # machine's, not the app's)
+        "met": sum(1 for value in maxima if value <= TARGET_MS) >= 0.9 * len(maxima),
     }
     print(json.dumps(summary))

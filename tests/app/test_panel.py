@@ -28,6 +28,7 @@ from assist import (
     EngineStateChanged,
     EntityExtracted,
     LevelsMeasured,
+    ReadbackChecked,
     StageTimes,
     SuggestionDropped,
     SuggestionShown,
@@ -299,6 +300,19 @@ def test_cards_keep_a_stable_order(qtbot: QtBot, window: MainWindow) -> None:
     assert side is not None
     order = [side.itemAt(i).widget() for i in range(side.count())]
     assert order.index(window.late_hints) < order.index(window.checklist)
+
+
+def test_a_read_back_leaves_one_card_with_its_verdict(qtbot: QtBot, window: MainWindow) -> None:
+    operator = EntityExtracted(2, "address", "2410 Maple Avenue Unit 21",
+                               "2410 Maple Avenue Unit 21", "operator", 5, (0, 20), 8.0, 9.0,
+                               9.5)
+    deliver(qtbot, window.bridge, entity(1, "address", "2410 Maple Avenue Unit 12"), operator,
+            ReadbackChecked("address", False, ("apartment: 12 given, 21 repeated",),
+                            "2410 Maple Avenue Unit 12", "customer", 1,
+                            "2410 Maple Avenue Unit 21", "operator", 2, 9.6))
+    assert window.entity_order() == [1]  # no second card saying "not read back yet"
+    status = window.entity_cards[1].status.text()
+    assert "apartment: 12 said, 21 read back" in status
 
 
 def test_call_timer_speaking_now_and_labelled_meters(qtbot: QtBot, window: MainWindow) -> None:

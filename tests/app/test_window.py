@@ -122,7 +122,7 @@ def test_an_unsure_card_marks_its_digits_and_the_read_back_replaces_it(
                              (0, 12), 3.0, 6.0, 6.4, uncertain=("digit 10",))
     deliver(qtbot, window.bridge, unsure)
     card = window.entity_cards[1]
-    assert 'underline;">8</span>' in card.value.text()  # the unsure digit, and only it
+    assert '">8</span>' in card.value.text()  # the unsure digit, and only it
     assert card.value.text().count("<span") == 1
     assert "digit 10" in card.status.text() and "confirm" in card.status.text()
     deliver(qtbot, window.bridge, EntityExtracted(
