@@ -46,7 +46,8 @@ _RU_DIGITS = "ноль нуль один одна два две три четы�
 NUMBER_WORDS = frozenset(f"{_EN_DIGITS} {_RU_DIGITS}".split())
 PHANTOM_REMAINDER_WORDS = 4  # fewer words left around a phantom: the whole window is one
 
-_SENTENCE = re.compile(r"[^.!?…]+[.!?…]*")
+# a sentence ends at its mark followed by a space: "mary.jones@mail.ru" and "3.5" are one
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _NON_WORD = re.compile(r"[^\w\s']+")
 _SPACES = re.compile(r"\s+")
 
@@ -66,12 +67,15 @@ def normalise(text: str) -> str:
 
 
 def strip_phantoms(text: str, extra: tuple[str, ...] = ()) -> str:
-    """Drop every sentence that contains a known phantom phrase."""
+    """Drop every sentence that contains a known phantom phrase; text without one is returned
+    as it was (a window's dots, in an e-mail address or a decimal, are not sentence ends)."""
     phantoms = PHANTOMS + tuple(normalise(p) for p in extra)
+    whole = normalise(text)
+    if not any(p in whole for p in phantoms):
+        return text.strip()
     kept = []
     found = False
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group(0)
+    for sentence in _SENTENCE_END.split(text):
         norm = normalise(sentence)
         if any(p in norm for p in phantoms):
             found = True

@@ -31,6 +31,22 @@ def test_phantom_sentence_is_removed_from_real_speech() -> None:
     assert verdict.reason is None and verdict.text == "I need a refund today."
 
 
+@pytest.mark.parametrize("text", [
+    "Sure, it is Mary.Jones at Outlook.com.",
+    "Пишите: ivan.petrov@mail.ru, вес 3.5 кг.",
+    "It weighs 2.75 kg, order no. 18.",
+])
+def test_dots_inside_words_and_numbers_are_no_sentence_ends(text: str) -> None:
+    # an e-mail address or a decimal passes the guards as heard (it came out "Mary. Jones")
+    assert judge(text, -0.3, 0.1, 1.2, CONFIG).text == text
+
+
+def test_a_phantom_after_an_address_leaves_the_address_whole() -> None:
+    verdict = judge("Write to anna.petrova@yandex.ru please. Thanks for watching!", -0.3, 0.1,
+                    1.2, CONFIG)
+    assert verdict.text == "Write to anna.petrova@yandex.ru please."
+
+
 def test_no_speech_with_low_confidence_is_rejected() -> None:
     assert judge("Hello.", -1.2, 0.9, 1.0, CONFIG).reason == "no_speech"
     assert judge("Hello.", -0.2, 0.9, 1.0, CONFIG).reason is None
