@@ -841,8 +841,9 @@ class MainWindow(QMainWindow):
 
     def install_tray(self, available: bool | None = None) -> QSystemTrayIcon | None:
         """A tray icon (where the desktop has a tray): show the panel, mute, quit."""
+        system = QSystemTrayIcon.isSystemTrayAvailable()
         if available is None:
-            available = QSystemTrayIcon.isSystemTrayAvailable()
+            available = system
         if not available:
             return None
         tray = QSystemTrayIcon(QIcon(theme.pixmap("sufler", 64)), self)
@@ -861,6 +862,8 @@ class MainWindow(QMainWindow):
             if reason == QSystemTrayIcon.ActivationReason.Trigger else None)
         self.tray = tray
         self.set_muted(self.mute_action.isChecked())
+        if system:  # (a test may build the menu where there is no tray to show it in)
+            tray.show()
         return tray
 
     def bring_to_front(self) -> None:
