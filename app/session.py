@@ -194,7 +194,7 @@ class CallSession:
         try:
             source, config = self._source_for(plan)
             operator = storage.operator_id or getpass.getuser() or "operator"
-            latency = LatencyLog(storage.logs_path(), operator, call_id, config.asr.model,
+            latency = LatencyLog(storage.logs_path(), operator, call_id, config.asr.label,
                                  mask_pii=storage.mask_pii)
             if storage.save_calls:
                 recorder = CallRecorder(storage.calls_path(), call_id, storage.mask_pii)

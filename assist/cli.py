@@ -405,7 +405,7 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
         latency = None
         if operator:
             latency = LatencyLog(args.latency_log, operator, uuid.uuid4().hex[:12],
-                                 config.asr.model, mask_pii=config.storage.mask_pii)
+                                 config.asr.label, mask_pii=config.storage.mask_pii)
             sinks.append(latency)
         try:
             stats = run_call(config, source, sinks, engine)

@@ -321,6 +321,12 @@ class AsrConfig(Settings):
     max_in_flight: int = setting(2, low=1, high=16)  # requests at once (the two legs overlap)
     probe_s: float = setting(5.0, above=0.0, high=600.0)  # health probe period while local
 
+    @property
+    def label(self) -> str:
+        """What recognizes, as the latency log's `model` names it: the model, or
+        "openai:REMOTE_MODEL" for a recognition server (the report breaks down by it)."""
+        return f"openai:{self.remote_model}" if self.backend == "openai" else self.model
+
     def __post_init__(self) -> None:
         super().__post_init__()
         if not self.backend.strip():

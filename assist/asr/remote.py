@@ -276,6 +276,8 @@ class RemoteRecognizer:
         self._listener: Callable[[bool, str], None] | None = None
         self._stop = threading.Event()
         self._prober: threading.Thread | None = None
+        self.requests = 0  # windows the server answered (the warm-up's too)...
+        self.sent_s = 0.0  # ...and their seconds of audio: what a seat costs the server
         if config.fallback == "local" and config.fallback_load == "eager":
             self._local_recognizer()
 
@@ -395,6 +397,9 @@ class RemoteRecognizer:
         except ValueError as exc:
             raise RemoteUnavailable("server answer unreadable", "not JSON") from exc
         recognition = parse_verbose(data, language, config.auto_languages)
+        with self._lock:
+            self.requests += 1
+            self.sent_s += len(audio) / SAMPLE_RATE
         server_ms = reply.headers.get(SERVER_TIME_HEADER, "")
         try:
             server = float(server_ms) / 1000.0 if server_ms else None

@@ -416,5 +416,9 @@ def test_backend_unset_is_the_local_recognizer() -> None:
     config = load_config()
     assert config.asr.backend == "whisper"
     assert (config.asr.url, config.asr.fallback, config.asr.timeout_s) == ("", "local", 3.0)
+    assert config.asr.label == config.asr.model  # the latency log's model, as before
+    remote = replace_config(config, **{"asr.backend": "openai", "asr.url": "https://a.b/v1",
+                                       "asr.remote_model": "openai/whisper-large-v3-turbo"})
+    assert remote.asr.label == "openai:openai/whisper-large-v3-turbo"
 
 

@@ -210,7 +210,7 @@ def test_the_cli_reports_a_wrong_key_in_one_line(server: Server, tmp_path: Path,
         [sys.executable, "-m", "assist", "transcribe", str(shared_audio / FILES[0]),
          "--config", str(config)], capture_output=True, text=True, timeout=120,
         env={**os.environ, KEY_ENV: "wrong"}, cwd=ROOT)
-    assert result.returncode != 0 and result.stdout == ""
+    assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "HTTP 401 Incorrect API key provided." in lines[0], lines
     assert "wrong" not in lines[0]  # the key is never shown
