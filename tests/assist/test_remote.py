@@ -422,3 +422,26 @@ def test_backend_unset_is_the_local_recognizer() -> None:
     assert remote.asr.label == "openai:openai/whisper-large-v3-turbo"
 
 
+
+
+def test_the_report_reads_a_remote_seats_log(tmp_path: Any) -> None:
+    from assist.events import StageTimes, UtteranceProcessed
+    from assist.latency_log import LatencyLog, read_log
+    from assist.report import latency_report
+
+    config = replace_config(load_config(), **{"asr.backend": "openai", "asr.url": "https://a.b/v1",
+                                              "asr.remote_model": "large-v3-turbo"})
+    log = LatencyLog(tmp_path, "anna", "call1", config.asr.label)
+    for number, remote in ((1, RemoteTimes(0.4, 0.3)), (2, None)):  # the second: fallback
+        log(TranscriptUpdated(number, "customer", 1, "x", 1.0 * number, 2.0 * number, True,
+                              "ru", StageTimes(2.0 * number, 2.1 * number, 2.1 * number,
+                                               2.5 * number, 2.5 * number), "silence",
+                              remote=remote))
+        log(UtteranceProcessed(number, "customer", 2.6 * number, 2.7 * number, 0.2))
+    log.close()
+    records = list(read_log(log.path))
+    assert [r.get("asr_remote") for r in records] == [
+        {"total": 0.4, "network": 0.1, "server": 0.3}, None]
+    report = latency_report([tmp_path])
+    assert report.utterances == 2 and report.bad_lines == 0
+    assert [row["model"] for row in report.models] == ["openai:large-v3-turbo"]
