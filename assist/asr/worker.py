@@ -17,6 +17,8 @@ from assist.endpointer import Window
 log = logging.getLogger(__name__)
 
 THREAD_NAME = "assist-asr"
+LOOPS = frozenset({"compression_ratio", "repetition"})  # guard verdicts of a decoding loop
+LOOP_RETRY_BEAM = 5
 LANGUAGE_LOCK_PROB = 0.8  # "auto" keeps a channel's language once detected this surely...
 LANGUAGE_LOCK_SPEECH_S = 1.0  # ...on at least this much speech
 
@@ -146,6 +148,10 @@ class AsrWorker:
                     self._reported[window.channel] = turn + 1
                     self._turns.notify_all()
 
+    def _judge(self, recognition: Recognition) -> Verdict:
+        return judge(recognition.text, recognition.avg_logprob, recognition.no_speech_prob,
+                     recognition.compression_ratio, self._config.guards)
+
     def process(self, window: Window) -> Outcome:
         if self._before_window is not None:
             self._before_window()
@@ -156,13 +162,17 @@ class AsrWorker:
             language = self.languages.language_for(window.channel)
             recognition = self._recognizer.recognize(window.audio, language, options)
             self.languages.observe(window, recognition)
-            verdict = judge(
-                recognition.text,
-                recognition.avg_logprob,
-                recognition.no_speech_prob,
-                recognition.compression_ratio,
-                self._config.guards,
-            )
+            verdict = self._judge(recognition)
+            if verdict.reason in LOOPS:
+                # greedy decoding fell into a loop on speech it would otherwise hear (a whole
+                # sentence lost); beam search, once, on just these windows, usually gets out
+                retry = replace(options or DecodeOptions(), beam_size=LOOP_RETRY_BEAM,
+                                reason="retry:loop")
+                again = self._recognizer.recognize(window.audio, language, retry)
+                if (second := self._judge(again)).reason is None:
+                    log.info("channel %d: a %.1f s window looped (%s); beam search heard it",
+                             window.channel, window.duration, verdict.reason)
+                    recognition, verdict, options = again, second, retry
             if recognition.alternatives:  # rivals pass the same text guards as the best
                 rivals = tuple((judged.text, score) for text, score in recognition.alternatives
                                if (judged := judge(text, None, None, None,

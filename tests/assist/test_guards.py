@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assist.asr.guards import collapse_repeats, judge
-from assist.config import GuardConfig
+from assist.asr.options import DecodeOptions
+from assist.asr.recognizer import Recognition
+from assist.asr.worker import AsrWorker
+from assist.config import EngineConfig, GuardConfig
+from assist.endpointer import Window
+from assist.vad import Audio
+from tests.helpers.fakes import ScriptedRecognizer, silence
 
 CONFIG = GuardConfig()
 
@@ -73,3 +81,39 @@ def test_dictated_digits_survive() -> None:
 def test_judge_never_raises(text: str) -> None:
     verdict = judge(text, -0.5, 0.2, 1.5, CONFIG)
     assert verdict.reason is not None or verdict.text.strip()
+
+
+class LoopsGreedily(ScriptedRecognizer):
+    """Greedy decoding loops on the window; beam search hears it (as Whisper base did on a
+    telephone leg: a whole sentence went missing)."""
+
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
+        super().recognize(audio, language, options)
+        if options is not None and (options.beam_size or 1) > 1:
+            return Recognition("I ordered a parcel and I'd like a refund.", "en", -0.3, 0.1, 1.1)
+        return Recognition("a refund " * 20, "en", -0.3, 0.1, 4.2)
+
+
+def test_a_window_that_loops_is_decoded_again_with_beam_search_once() -> None:
+    recognizer = LoopsGreedily()
+    window = Window(1, silence(3.0), 0.0, 3.0, 3.0, 3.0, "silence", 3.0)
+    worker = AsrWorker(recognizer, EngineConfig(), lambda: None, lambda outcome: None,
+                       time.perf_counter)
+    outcome = worker.process(window)
+    assert outcome.verdict is not None and outcome.verdict.reason is None
+    assert outcome.verdict.text == "I ordered a parcel and I'd like a refund."
+    assert outcome.options is not None and outcome.options.reason == "retry:loop"
+    assert len(recognizer.calls) == 2  # greedy, then beam once
+
+    class AlwaysLoops(LoopsGreedily):
+        def recognize(self, audio: Audio, language: str,
+                      options: DecodeOptions | None = None) -> Recognition:
+            ScriptedRecognizer.recognize(self, audio, language, options)
+            return Recognition("la " * 40, "en", -0.3, 0.1, 4.2)
+
+    stuck = AlwaysLoops()
+    outcome = AsrWorker(stuck, EngineConfig(), lambda: None, lambda outcome: None,
+                        time.perf_counter).process(window)
+    assert outcome.verdict is not None and outcome.verdict.reason == "compression_ratio"
+    assert len(stuck.calls) == 2  # one retry, never more
