@@ -247,8 +247,8 @@ class CallPipeline:
             if event.supersedes is not None:  # the card on screen may be a later revision
                 event = replace(event, supersedes=self._latest(event.supersedes))
             unsure = self._hypotheses.uncertain(event)
-            if unsure:
-                event = replace(event, uncertain=unsure)
+            if unsure:  # with what the finder itself guessed
+                event = replace(event, uncertain=tuple(dict.fromkeys(event.uncertain + unsure)))
             self._entities[event.entity_id] = event
             return [event, *([] if event.entity_id in checked else self._adopt(event))]
         given = self._entities.get(self._latest(event.given_entity))

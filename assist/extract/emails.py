@@ -3,8 +3,11 @@
 The text is cut into tokens and each token is given a one-letter class (a Latin word, a
 spelled letter, a spoken "dot", «собака», a written "@" ...); one regular expression over
 the string of classes finds the addresses, so each match maps back to the words as said.
-Only Latin letters and digits make up an address; Russian words count only as the
-connectors («точка», «собака» ...) and the common domains said in Russian («майл ру»).
+Only Latin letters and digits make up an address; Russian words count as the connectors
+(«точка», «собака» ...) and the common domains said in Russian («майл ру»). A login said in
+Russian and written by Whisper in Cyrillic («Анна точка Петрова собака мейл точка ру») is
+transliterated, and its local part marked uncertain: its spelling is a guess the operator
+confirms with the customer.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ def _word_set(words: str) -> frozenset[str]:
 #   A a spoken "at" («собака»), @ a written one, P a spoken "dot", . a written one,
 #   H a spoken hyphen, - a written one, U a spoken underscore, _ a written one,
 #   B a domain said in Russian («майл»), T a top-level domain said in Russian («ру»),
-#   " " a space, "," a comma, o punctuation an address may follow (":", "(" ...),
-#   x anything else (a Russian word, an apostrophe ...).
+#   y a Cyrillic word (a login said in Russian: only in a local part, only before a spoken
+#   «собака»), " " a space, "," a comma, o punctuation an address may follow (":", "(" ...),
+#   x anything else (an apostrophe, a word in another script ...).
 AT_WORDS = frozenset({"at", "эт", "собака", "собачка", "собаку", "собачку"})
 DOT_WORDS = frozenset({"dot", "точка", "точечка", "дот"})
 HYPHEN_WORDS = frozenset({"dash", "hyphen", "minus", "дефис", "тире", "минус"})
@@ -63,6 +67,19 @@ STOP_DOMAIN = _word_set("""
     a all an church first her his home it last least lunch my night noon once our school
     that the their this work your
 """)
+# Russian words before «собака» that are the sentence, not a login («моя почта собака ...»).
+STOP_LOCAL_RU = _word_set("""
+    а адрес адреса адресу вот да для его ее и или их моей мой моя на нашей наш наша не нет
+    она он они почта почте почту почты пишите запишите записывайте так такой такая это
+    электронка электронку электронная электронной электронную ящик у меня
+""")
+# Cyrillic → Latin, as Russian logins are usually written (ICAO-like, "ya" / "yu" / "kh").
+TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+    strict=True))
+_CYRILLIC = re.compile(r"[а-яё]+")
 # Latin words the finder reads as speech, never as parts of an address said aloud.
 RESERVED = AT_WORDS | DOT_WORDS | HYPHEN_WORDS | UNDERSCORE_WORDS
 OPENERS = frozenset(":;([{<«\"“„—–")
@@ -79,7 +96,7 @@ _LATIN = re.compile(r"[a-z0-9]+")
 
 # Repeats are bounded (an address is short), which keeps a search linear in the text.
 _SPELLED = r"[cd](?:(?: ?, ?| )[cd]){0,63}+"
-_UNIT = rf"(?:{_SPELLED}(?: [wngt])?|[wngt](?: [gd])?)"
+_UNIT = rf"(?:{_SPELLED}(?: [wngty])?|[wngty](?: [gd])?)"
 _LOCAL = rf"{_UNIT}(?:(?:[._-]|[ ,]{{0,3}}[PHU][ ,]{{0,3}}){_UNIT}){{0,31}}+"
 _ANCHOR = r"(?:[ ,]{0,3}A[ ,]{0,3}| ?@ ?)"
 _LABEL_PART = rf"(?:{_SPELLED}|[wngt])"
@@ -97,6 +114,7 @@ class EmailMatch:
     end: int
     raw: str
     value: str
+    uncertain: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +146,7 @@ def _word_kind(word: str) -> str:
 def _latin_kind(word: str) -> str:
     """The class of a word that is no connector: a letter, digits, a word, or x (not Latin)."""
     if not (word.isascii() and _LATIN.fullmatch(word)):
-        return "x"
+        return "y" if len(word) > 1 and _CYRILLIC.fullmatch(word) else "x"
     if len(word) == 1:
         return "d" if word.isdigit() else "c"
     if word.isdigit():
@@ -200,12 +218,17 @@ def _email_of(text: str, tokens: list[_Token], match: re.Match[str]) -> EmailMat
     spoken = "A" in match.group("at")
     if (spoken and not _plausible_speech(local, domain)) or _joined_a_stop_word(local):
         return None
+    cyrillic = [token for token in local if token.kind == "y"]
+    if cyrillic and (not spoken or any(token.text.lower().replace("ё", "е") in STOP_LOCAL_RU
+                                       for token in cyrillic)):
+        return None  # Cyrillic is a login only when said aloud, and not «почта собака ...»
     local_value = _join(local, spoken, domain=False)
     domain_value = _join(domain, spoken, domain=True)
     if not _fits(local_value, domain_value):
         return None
     start, end = local[0].start, domain[-1].end
-    return EmailMatch(start, end, text[start:end], f"{local_value}@{domain_value}")
+    return EmailMatch(start, end, text[start:end], f"{local_value}@{domain_value}",
+                      ("local part",) if cyrillic else ())
 
 
 def _plausible_speech(local: list[_Token], domain: list[_Token]) -> bool:
@@ -256,6 +279,8 @@ def _join(tokens: list[_Token], spoken: bool, domain: bool) -> str:
             parts.append(_ru_domain(token.text))
         elif kind == "T":
             parts.append(RU_TLDS[token.text.lower()])
+        elif kind == "y":
+            parts.append("".join(TRANSLIT.get(char, char) for char in token.text.lower()))
         else:
             parts.append(token.text.lower())
         previous = kind
@@ -322,7 +347,8 @@ class EmailFinder:
     plural = "emails"
 
     def find(self, text: str, context: FindContext) -> list[Found]:
-        return [Found(self.kind, email.start, email.end, email.raw, email.value)
+        return [Found(self.kind, email.start, email.end, email.raw, email.value,
+                      uncertain=email.uncertain)
                 for email in find_emails(text, context.language)]
 
     def compare(self, given: str, repeated: str) -> Verdict | None:

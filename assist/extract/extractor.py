@@ -168,6 +168,7 @@ class CallExtractor:
                 end=utterance.end,
                 at=at,
                 corrected=found.corrected,
+                uncertain=found.uncertain,
                 supersedes=overlapping[-1].event.entity_id if overlapping else None,
             )
             record = _Emitted(event, start, end, utterance.end)

@@ -35,6 +35,7 @@ class Found:
     raw: str
     value: str
     corrected: bool = False
+    uncertain: tuple[str, ...] = ()  # parts the finder had to guess (a login spelled in Cyrillic)
 
 
 class EntityFinder(Protocol):

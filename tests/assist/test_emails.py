@@ -110,7 +110,8 @@ def test_emails_are_found_and_normalised(text: str, lang: str, expected: list[st
     ("john@mail.5", "en"),
     ("Reach me at 646.555.0177 tomorrow.", "en"),
     ("У нас собака, а не кошка.", "ru"),
-    ("иван собака майл ру", "ru"),
+    ("моя почта собака майл ру", "ru"),  # the sentence, not a login
+    ("Иван.Петров@mail.ru", "ru"),  # Cyrillic is a login only when said aloud
     ("точка, точка, запятая", "ru"),
     ("London. John at the office.", "en"),
     ("@ . - _", "en"),
@@ -118,6 +119,21 @@ def test_emails_are_found_and_normalised(text: str, lang: str, expected: list[st
 ])
 def test_ordinary_speech_is_no_email(text: str, lang: str) -> None:
     assert emails(text, lang) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Анна точка Петрова собака мэйл точка ру.", "anna.petrova@mail.ru"),
+    ("иван собака майл ру", "ivan@mail.ru"),
+    ("Пишите: Юлия подчеркивание Ханова собака gmail.com", "yuliya_khanova@gmail.com"),
+    ("Сергей дефис Щукин собака яндекс точка ру", "sergey-shchukin@yandex.ru"),
+])
+def test_a_login_said_in_russian_is_transliterated_and_marked_unsure(
+        text: str, expected: str) -> None:
+    (found,) = find_emails(text, "ru")
+    assert found.value == expected and found.uncertain == ("local part",)
+    # the same address with a Latin login is no guess
+    latin = find_emails(f"{expected.partition('@')[0]} собака mail.ru", "ru")
+    assert latin and latin[0].uncertain == ()
 
 
 @pytest.mark.parametrize("text", [
