@@ -37,10 +37,14 @@ CASES = {
 
 
 def behaviour(lines: list[str]) -> list[dict[str, Any]]:
-    """The records without their timing fields."""
+    """The records without their timing fields, and without the gate's quiet "duplicate"
+    drops: whether a card's twin is still on screen at that instant follows how the two legs'
+    threads interleave at fast pace (ru01 logs one such drop in some runs and not in others);
+    what is shown is pinned."""
     records = [json.loads(line) for line in lines if line.strip()]
     return [{key: value for key, value in record.items() if key not in TIMING}
-            for record in records]
+            for record in records
+            if not (record.get("type") == "suggestion" and record.get("reason") == "duplicate")]
 
 
 @pytest.mark.model

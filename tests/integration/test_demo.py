@@ -94,11 +94,6 @@ def test_the_demo_shows_hints_in_time_and_completes_the_checklist(
     assert any(not record["remaining"] and record["done"] for record in checklists), checklists
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the dictated e-mail is not found: the hallucination guard's sentence split "
-    "(assist/asr/guards.py strip_phantoms) turns 'Mary.Jones at Outlook.com' into "
-    "'Mary. Jones at Outlook. com', and Russian speech writes the login in Cyrillic, which "
-    "emails.py does not read; reported to the coordinator (issue 19)"))
 def test_the_demo_shows_the_dictated_e_mail(demo: tuple[str, list[dict[str, Any]]]) -> None:
     language, records = demo
     emails = {entity["value"] for entity in of_type(records, "entity")
