@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,10 @@ class EngineBridge(QObject):
         self._lock = threading.Lock()
         self._rung = False
         self.delivered = 0
+        # the longest the GUI thread spent handling one batch, and what was in it: tells a
+        # stall the panel caused from one the machine or the engine's threads did
+        self.drain_max_s = 0.0
+        self.drain_slowest: list[str] = []
         self._ring.connect(self._drain, Qt.ConnectionType.QueuedConnection)
 
     def post(self, event: object) -> None:
@@ -70,6 +75,7 @@ class EngineBridge(QObject):
         self._ring.emit()
 
     def _drain(self) -> None:
+        began = time.perf_counter()
         with self._lock:
             events = list(self._queue)
             self._queue.clear()
@@ -84,3 +90,7 @@ class EngineBridge(QObject):
             except Exception:  # one widget's bug must not lose the other events
                 log.exception("handling %s failed", type(event).__name__)
             self.delivered += 1
+        spent = time.perf_counter() - began
+        if spent > self.drain_max_s:
+            self.drain_max_s = spent
+            self.drain_slowest = sorted({type(event).__name__ for event in events})

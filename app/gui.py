@@ -199,6 +199,8 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
                       "startup_stall_max_ms": loading["stall_max_ms"],
                       "startup_over_20ms_at": loading["over_20ms_at"],
                       "delivered_events": window.bridge.delivered,
+                      "drain_max_ms": round(window.bridge.drain_max_s * 1000, 1),
+                      "drain_slowest": window.bridge.drain_slowest,
                       "error": event.error}
             Path(args.stall_report).write_text(json.dumps(report) + "\n", encoding="utf-8")
         if args.screenshot:
