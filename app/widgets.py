@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import time
 
 from PySide6.QtCore import QEvent, QLocale, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -538,6 +539,20 @@ class LevelMeter(QProgressBar):
         self.setToolTip(f"{self.name}: {dbfs:.0f} dBFS")
 
 
+@functools.lru_cache(maxsize=16)
+def dot_pixmap(colour: str, size: int = 9) -> QPixmap:
+    image = QPixmap(size * 2, size * 2)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(0, 0, size * 2, size * 2)
+    painter.end()
+    image.setDevicePixelRatio(2.0)
+    return image
+
+
 class LegIndicator(QWidget):
     """One leg of the call: its name, a dot lit while it speaks, and its input level."""
 
@@ -578,11 +593,11 @@ class LegIndicator(QWidget):
             self.restyle()
 
     def restyle(self) -> None:
+        """The dot's colour only: a pixmap swap, no style sheet to re-apply five times a
+        second while people talk."""
         colours = theme.current()
         colour = colours.speaking if self.speaking else colours.silent
-        self.dot.setStyleSheet(f"background: {colour}; border-radius: 4px;")
-        self.name.setStyleSheet("font-weight: 600;" if self.speaking else
-                                f"color: {colours.caption};")
+        self.dot.setPixmap(dot_pixmap(colour))
         self.dot.setToolTip(self.tr("speaking") if self.speaking else self.tr("silent"))
 
 
@@ -645,4 +660,5 @@ class CallBar(QFrame):
         self.timer_label.setStyleSheet("font-weight: 600;")
         self.latency_label.setStyleSheet(f"color: {colours.caption};")
         for leg in self.legs.values():
+            leg.name.setStyleSheet(f"color: {colours.caption};")
             leg.restyle()

@@ -813,8 +813,11 @@ class MainWindow(QMainWindow):
         text = {"ok": self.tr("OK"), "catching_up": self.tr("catching up"),
                 "degraded": self.tr("degraded")}[health]
         colour = {"ok": colours.ok, "catching_up": colours.warn, "degraded": colours.bad}[health]
-        self.health_label.setText(text)
-        self.health_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        style = f"color: {colour}; font-weight: 600;"
+        if self.health_label.text() != text or self.health_label.styleSheet() != style:
+            # (every second: a style sheet set again repolishes the label for nothing)
+            self.health_label.setText(text)
+            self.health_label.setStyleSheet(style)
         self.health_label.setToolTip(self.degraded_why if health == "degraded" else "")
 
     # -- help, tray ---------------------------------------------------------------------
