@@ -88,6 +88,8 @@ class Expectations:
             else:
                 self._heard(context, event)
         elif isinstance(event, EntityExtracted) and event.speaker != self._asker:
+            if event.source == "readback":
+                return  # the customer's card as the read-back revised it: nothing new to repeat
             channel = context.channel_of(event.speaker)
             if channel is not None and context.state(channel).expecting == event.kind:
                 context.expect(channel, None)

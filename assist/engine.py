@@ -22,8 +22,7 @@ import numpy as np
 from assist.asr.backends import create_recognizer
 from assist.asr.dictation import DictationPolicy
 from assist.asr.options import DecodePolicy, WindowContext
-from assist.asr.recognizer import Recognizer, RecognizerInfo
-from assist.asr.remote import Switching
+from assist.asr.recognizer import Recognizer, RecognizerInfo, Switching
 from assist.asr.scheduler import (
     BacklogAction,
     Interim,

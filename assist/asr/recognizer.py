@@ -9,8 +9,9 @@ import dataclasses
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -43,6 +44,14 @@ class Recognition:
     # other hypotheses (text, average log-probability), best first, when asked for (n-best)
     alternatives: tuple[tuple[str, float], ...] = ()
     remote: RemoteTimes | None = None  # a server's request times (the `openai` backend)
+
+
+@runtime_checkable
+class Switching(Protocol):
+    """A recognizer that may change what recognizes (remote: True, local: False) and says
+    why; the listener hears both."""
+
+    def set_listener(self, listener: Callable[[bool, str], None] | None) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -44,13 +44,18 @@ import uuid
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from assist.asr.options import DecodeOptions
-from assist.asr.recognizer import Recognition, Recognizer, RecognizerInfo, WhisperRecognizer
+from assist.asr.recognizer import (
+    Recognition,
+    Recognizer,
+    RecognizerInfo,
+    WhisperRecognizer,
+)
 from assist.config import LANGUAGE_AUTO, WHISPER_LANGUAGES, AsrConfig
 from assist.errors import AssistError, ConfigError
 from assist.events import RemoteTimes
@@ -61,6 +66,9 @@ log = logging.getLogger(__name__)
 SERVER_TIME_HEADER = "openai-processing-ms"  # the server's own time per request, when sent
 LOCAL_REASON = "Recognizer: local ({why})"
 REMOTE_REASON = "Recognizer: remote ({host})"
+# 4xx that say "not now" (request timeout, too many requests from a shared server), not "no":
+# they fail over to the local model like a 5xx instead of stopping the call with an error
+BUSY = frozenset({408, 429})
 MESSAGE_CHARS = 200  # of a server's error message, in ours
 # Whisper's language names (OpenAI answers "english"), for servers that answer with a name.
 _NAMES = {
@@ -80,14 +88,6 @@ class RemoteUnavailable(AssistError):
     def __init__(self, why: str, detail: str) -> None:
         self.why = why  # short, for the panel: "server unreachable", "server error 503"
         super().__init__(f"{why}: {detail}")
-
-
-@runtime_checkable
-class Switching(Protocol):
-    """A recognizer that may change what recognizes (remote: True, local: False) and says
-    why; the listener hears both."""
-
-    def set_listener(self, listener: Callable[[bool, str], None] | None) -> None: ...
 
 
 def wav_bytes(audio: Audio) -> bytes:
@@ -382,7 +382,7 @@ class RemoteRecognizer:
             raise RemoteUnavailable("server unreachable",
                                     f"{self._pool.address}: {type(exc).__name__}") from exc
         total = time.perf_counter() - begin
-        if reply.status >= 500:
+        if reply.status >= 500 or reply.status in BUSY:
             raise RemoteUnavailable(f"server error {reply.status}", server_message(reply.body))
         if reply.status >= 400:
             hint = {401: f"check the key in ${config.api_key_env or '(asr.api_key_env unset)'}",

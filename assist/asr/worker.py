@@ -148,6 +148,12 @@ class AsrWorker:
                     self._reported[window.channel] = turn + 1
                     self._turns.notify_all()
 
+    def _may_retry(self, options: DecodeOptions | None) -> bool:
+        """A loop is decoded again only where beam search is new to the window, and only by
+        a recognizer that honours it (a remote server would answer the same again)."""
+        beam = (options.beam_size if options is not None else None) or 1
+        return beam < LOOP_RETRY_BEAM and not getattr(self._recognizer, "remote", False)
+
     def _judge(self, recognition: Recognition) -> Verdict:
         return judge(recognition.text, recognition.avg_logprob, recognition.no_speech_prob,
                      recognition.compression_ratio, self._config.guards)
@@ -163,11 +169,11 @@ class AsrWorker:
             recognition = self._recognizer.recognize(window.audio, language, options)
             self.languages.observe(window, recognition)
             verdict = self._judge(recognition)
-            if verdict.reason in LOOPS:
+            if verdict.reason in LOOPS and self._may_retry(options):
                 # greedy decoding fell into a loop on speech it would otherwise hear (a whole
-                # sentence lost); beam search, once, on just these windows, usually gets out
-                retry = replace(options or DecodeOptions(), beam_size=LOOP_RETRY_BEAM,
-                                reason="retry:loop")
+                # sentence lost); beam search, once, on just these windows, usually gets out.
+                # The window's reason stays (an e-mail dictation keeps its script rules).
+                retry = replace(options or DecodeOptions(), beam_size=LOOP_RETRY_BEAM)
                 again = self._recognizer.recognize(window.audio, language, retry)
                 if (second := self._judge(again)).reason is None:
                     log.info("channel %d: a %.1f s window looped (%s); beam search heard it",

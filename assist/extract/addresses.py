@@ -706,8 +706,9 @@ def address_fields(value: str) -> dict[str, str]:
         elif inline:
             fields["house"] = inline.group(1).lower()
     if "street" not in fields:
-        bare = BARE_STREET_HOUSE.search(value)
-        if bare and not UNIT_WORDS.fullmatch(bare.group(1)):
+        bare = next((match for match in BARE_STREET_HOUSE.finditer(value)
+                     if not UNIT_WORDS.fullmatch(match.group(1))), None)
+        if bare:
             fields["street"] = bare.group(1).lower().replace("ё", "е")
             fields.setdefault("house", bare.group(2).lower())
     return fields
@@ -717,8 +718,9 @@ def address_fields(value: str) -> dict[str, str]:
 UNIT_HOUSE = re.compile(r"^(\d{1,4}[A-Za-z]?)-(\d{1,5}[A-Za-z]?)\s+[A-Za-z]")
 # «Гагарина 32, квартира 8»: a street said without its type, the house right after the name
 BARE_STREET_HOUSE = re.compile(r"(?:^|,\s*)([A-Za-zА-Яа-яЁё][\w-]{2,})\s+(\d{1,5}[а-яa-z]?)\b")
-UNIT_WORDS = re.compile(r"(?i)дом[аеу]?|корпус\w*|квартир\w*|строени\w*|офис\w*|apartment|apt"
-                        r"|suite|unit|flat|box")
+UNIT_WORDS = re.compile(r"(?i)дом[аеу]?|корпус\w*|квартир\w*|строени\w*|офис\w*|подъезд\w*"
+                        r"|этаж\w*|стр|кв|корп|apartment|apt|suite|unit|flat|box|floor|room"
+                        r"|building|entrance")
 
 
 def _street_key(name: str) -> str:
@@ -730,26 +732,56 @@ def _street_key(name: str) -> str:
 _STEM = snowballstemmer.stemmer("russian")
 
 
-def same_street(first: str, second: str, threshold: float) -> bool:
-    """Two heard street names are one street: close as said, close once inflection is left
-    out, or one holds the other's words («King Street West» and «King Street»)."""
+def same_street(first: str, second: str, threshold: float, partial: bool = False) -> bool:
+    """Two heard street names are one street: close as said, or close once inflection is
+    left out; with `partial`, also when one holds the other's words («King West» and «King»:
+    enough to tell a read-back of this address, not to call the names equal, since King
+    Street and King Street West are two streets)."""
     if fuzz.ratio(first, second) >= threshold:
         return True
     if fuzz.ratio(_street_key(first), _street_key(second)) >= threshold:
         return True
     shorter, longer = sorted((set(first.split()), set(second.split())), key=len)
-    return bool(shorter) and shorter <= longer
+    return partial and bool(shorter) and shorter <= longer
+
+
+# The kind of street, whatever way it was said or written («ул.», «улица»; "St", "Street").
+STREET_KINDS = (
+    ("улица", r"улиц|ул\."), ("проспект", r"проспект|пр-т|просп\.|пр\."),
+    ("переулок", r"переул|пер\."), ("бульвар", r"бульвар|б-р"), ("шоссе", r"шоссе|ш\."),
+    ("набережная", r"набережн|наб\."), ("проезд", r"проезд|пр-д"), ("площадь", r"площад|пл\."),
+    ("тупик", r"тупик|туп\."), ("аллея", r"алле"), ("линия", r"лини"), ("тракт", r"тракт"),
+    ("микрорайон", r"мкр|микрорайон"), ("квартал", r"квартал"),
+    ("street", r"street|st\b"), ("avenue", r"avenue|ave?\b"), ("road", r"road|rd\b"),
+    ("drive", r"drive|dr\b"), ("lane", r"lane|ln\b"), ("boulevard", r"boulevard|blvd"),
+    ("court", r"court|ct\b"), ("terrace", r"terrace|ter\b"), ("place", r"place|pl\b"),
+    ("crescent", r"crescent|cres\b"), ("highway", r"highway|hwy"), ("parkway", r"parkway|pkwy"),
+    ("circle", r"circle|cir\b"), ("square", r"square|sq\b"), ("trail", r"trail|trl\b"),
+)
+_STREET_KIND = [(kind, re.compile(rf"(?i)^(?:{pattern})")) for kind, pattern in STREET_KINDS]
+
+
+def street_kind(address: str) -> str | None:
+    """«переулок» in «Лесной пер., д. 5», "avenue" in "12 Oak Ave" (None: not said)."""
+    match = TYPE_WORDS.search(address)
+    if match is None:
+        return None
+    word = match.group(0).lower()
+    return next((kind for kind, pattern in _STREET_KIND if pattern.match(word)), word)
 
 
 def compare_addresses(given: str, repeated: str) -> Verdict | None:
     first, second = address_fields(given), address_fields(repeated)
     one_street = (
         "street" in first and "street" in second
-        and same_street(first["street"], second["street"], 70)
+        and same_street(first["street"], second["street"], 70, partial=True)
     )
     if not one_street and first.get("house") != second.get("house"):
         return None
     differences: list[str] = []
+    kinds = street_kind(given), street_kind(repeated)
+    if None not in kinds and kinds[0] != kinds[1]:
+        differences.append(f"street type: {kinds[0]} given, {kinds[1]} repeated")
     for name in ("street", "house", "building", "structure", "apartment", "postcode"):
         a, b = first.get(name), second.get(name)
         if a is None or b is None:

@@ -91,6 +91,9 @@ def test_what_the_customer_dictated_makes_the_operator_expect_a_read_back() -> N
     operator_card = replace(entity("phone", "+14155550132", entity_id=2), speaker="operator")
     writer(context, operator_card)  # the operator read it back
     assert context.state(0).repeating is None
+    # the customer's card as the read-back revised it is no new dictation to repeat
+    writer(context, replace(entity("phone", "+14155550132", entity_id=3), source="readback"))
+    assert context.state(0).repeating is None
 
 
 def test_digits_without_a_card_are_read_back_too_and_the_expectation_ends() -> None:

@@ -270,10 +270,20 @@ def test_a_wrong_address_read_back_names_the_part() -> None:
     ("Коширская шоссе, дом 61, корпус 4", "Каширское шоссе, дом 67, корпус 4",
      (False, ("house: 61 given, 67 repeated",))),
     ("Лесной переулок, дом 3", "Лесному переулку, дом 3", (True, ())),
-    # unit 5 of house 220, written the Canadian way; a street heard with its suffix
-    ("220 King Street West", "5-220 King Street, West Toronto", (True, ())),
-    ("Unit 5, 220 King Street West", "7-220 King Street",
+    # unit 5 of house 220, written the Canadian way; King Street West is another street
+    # than King Street, so a read-back that drops "West" is flagged, not confirmed
+    ("220 King Street West", "5-220 King Street West", (True, ())),
+    ("220 King Street West", "5-220 King Street, West Toronto",
+     (False, ("street: king west given, king repeated",))),
+    ("Unit 5, 220 King Street West", "7-220 King Street West",
      (False, ("apartment: 5 given, 7 repeated",))),
+    # a street's type is part of its name
+    ("улица Лесная, дом 5", "Лесной переулок, дом 5",
+     (False, ("street type: улица given, переулок repeated",))),
+    ("ул. Ленина, д. 5", "улица Ленина, дом 5", (True, ())),
+    ("12 Oak Ave", "12 Oak Avenue", (True, ())),
+    # a unit said before the street is no street
+    ("подъезд 3, Гагарина 32", "улица Гагарина, дом 32", (True, ())),
 ])
 def test_a_read_back_is_compared_across_the_ways_one_address_is_heard(
         given: str, repeated: str, verdict: tuple[bool, tuple[str, ...]]) -> None:

@@ -103,7 +103,7 @@ def test_a_window_that_loops_is_decoded_again_with_beam_search_once() -> None:
     outcome = worker.process(window)
     assert outcome.verdict is not None and outcome.verdict.reason is None
     assert outcome.verdict.text == "I ordered a parcel and I'd like a refund."
-    assert outcome.options is not None and outcome.options.reason == "retry:loop"
+    assert outcome.options is not None and outcome.options.beam_size == 5
     assert len(recognizer.calls) == 2  # greedy, then beam once
 
     class AlwaysLoops(LoopsGreedily):

@@ -23,7 +23,8 @@ import pytest
 
 from assist.asr.backends import backends, create_recognizer
 from assist.asr.options import DecodeOptions
-from assist.asr.remote import RemoteRecognizer, RemoteRejected, Switching, parse_verbose
+from assist.asr.recognizer import Switching
+from assist.asr.remote import RemoteRecognizer, RemoteRejected, parse_verbose
 from assist.asr.worker import AsrWorker, Outcome
 from assist.config import AsrConfig, ConfigError, load_config, load_config_text, replace_config
 from assist.endpointer import Window
@@ -252,6 +253,17 @@ def test_5xx_runs_the_window_locally_and_the_probe_switches_back(stub: Stub) -> 
         time.sleep(0.02)
     assert switches[-1] == (True, f"Recognizer: remote (127.0.0.1:{stub.port})")
     assert remote.recognize(tone(1.0), "en").text == "Hello there."
+    remote.close()
+
+
+@pytest.mark.parametrize("status", [429, 408])
+def test_a_busy_server_falls_back_like_a_5xx(stub: Stub, status: int) -> None:
+    # "too many requests" from a shared server is "not now", not "no": the window runs locally
+    switches: list[tuple[bool, str]] = []
+    remote = recognizer(stub.url, switches, probe_s=60.0)
+    stub.behaviour.status = status
+    assert remote.recognize(tone(1.0), "en").text == "heard locally"
+    assert switches == [(False, f"Recognizer: local (server error {status})")]
     remote.close()
 
 
