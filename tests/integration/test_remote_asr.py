@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,10 @@ class Server:
                 break
             lines.append(line)
             if line.startswith("listening on"):
+                # keep draining its output (per-request logs), or a full pipe would stall
+                # the server and look like a failover
+                threading.Thread(target=self.process.stdout.read, daemon=True,
+                                 name="test-server-output").start()
                 return
         self.kill()
         raise RuntimeError("the test server did not start:\n" + "".join(lines[-20:]))
