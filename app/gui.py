@@ -171,11 +171,13 @@ def run_gui(args: argparse.Namespace, config: EngineConfig, log_path: Path | Non
     elif args.play:
         plan = CallPlan(Path(args.play), args.pace)
     window = build_window(config, prefs, plan)
+    window.language = used  # the Demo menu's call in the UI's language
     api = start_api(window, config)  # the events API, when [api] listen is set
     auto_call = start_auto_call(window, config)  # [capture] auto_call
     instance.activated.connect(window.bring_to_front)
     window.show()
     window.install_tray()
+    window.install_hotkeys()  # X11 and Windows; elsewhere F1 says why not
     if log_path is not None:  # after show(): nothing is drawn over the state and health
         window.notify(window.tr("Log: {0}").format(log_path), 5000)
     # two probes: from the window's start through model loading, and while the call plays

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from app.bridge import CallEnded, EngineBridge
 from assist import (
-    DEMO_AUDIO,
     AssistError,
     AudioSource,
     CallRecorder,
@@ -48,8 +47,6 @@ class CallPlan:
     def live(self) -> bool:
         return self.audio is None
 
-
-DEMO = CallPlan(DEMO_AUDIO, "realtime")
 
 
 def live_legs(config: EngineConfig) -> tuple[list[Leg], tuple[str, ...]]:

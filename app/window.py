@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import time
 from pathlib import Path
 from typing import cast
@@ -36,9 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import theme
+from app import i18n, theme
 from app.bridge import CallEnded, EngineBridge
-from app.session import DEMO, CallPlan, CallSession
+from app.hotkeys import HotkeyError, HotkeyRelay
+from app.session import CallPlan, CallSession
 from app.widgets import (
     CallBar,
     Card,
@@ -65,6 +68,7 @@ from assist import (
     SuggestionRetired,
     SuggestionShown,
     TranscriptUpdated,
+    demo_audio,
 )
 
 log = logging.getLogger(__name__)
@@ -74,6 +78,10 @@ MAX_ENTITY_CARDS = 6
 DEGRADED_FOR_S = 30.0  # a shed window, an error or a lost device keeps "degraded" this long
 FONT_RANGE = (7.0, 24.0)  # pt, View → text size
 MIN_TRANSCRIPT_PX = 120  # the cards never squeeze the transcript below this
+# global hotkeys (X11 and Windows; app/hotkeys.py says why not Wayland or macOS)
+GLOBAL_HOTKEYS = {"Ctrl+Alt+M": "mute", "Ctrl+Alt+C": "copy_entity"}
+# the engine's detail when the recognizer switches (assist/asr/remote.py LOCAL/REMOTE_REASON)
+RECOGNIZER_DETAIL = re.compile(r"Recognizer: (local|remote) \((.*)\)\Z", re.DOTALL)
 
 
 class ElidedLabel(QLabel):
@@ -155,6 +163,11 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.help_box: QMessageBox | None = None
         self.tray: QSystemTrayIcon | None = None
+        self.hotkeys: HotkeyRelay | None = None
+        self.hotkeys_off = ""  # why global hotkeys are not bound ("" when they are)
+        self.recognizer = ""  # remote or local, once the engine has said
+        # the demo call's language: the UI's (run_gui sets the one --lang chose)
+        self.language = i18n.ui_language(str(self.prefs.value("ui/language", "system")))
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.set_full_text(""))
@@ -241,7 +254,7 @@ class MainWindow(QMainWindow):
         play = call_menu.addAction(self.tr("Play a recording…"))
         play.triggered.connect(self.play_recording)
         demo = call_menu.addAction(self.tr("Play the demo call"))
-        demo.triggered.connect(lambda: self.start_call(DEMO))
+        demo.triggered.connect(self.play_demo)
         call_menu.addSeparator()
         call_menu.addAction(self.mute_action)
         call_menu.addMenu(self.snooze_menu)
@@ -362,12 +375,16 @@ class MainWindow(QMainWindow):
         self.state_label.setObjectName("state")
         self.health_label = QLabel()
         self.health_label.setObjectName("health")
+        self.recognizer_label = QLabel()  # remote or local recognition, once it switched
+        self.recognizer_label.setObjectName("recognizer")
+        self.recognizer_label.setVisible(False)
         self.message_label = ElidedLabel()
         self.message_label.setObjectName("message")
         # own widgets only, no QStatusBar.showMessage: a temporary message is drawn over
         # the normal widgets when it comes before the window is shown
         status.addWidget(self.state_label)
         status.addWidget(self.health_label)
+        status.addWidget(self.recognizer_label)
         status.addWidget(self.message_label, 1)
         self.latency_label = self.call_bar.latency_label
         self.meters = {speaker: leg.meter for speaker, leg in self.call_bar.legs.items()}
@@ -509,6 +526,7 @@ class MainWindow(QMainWindow):
         self.checklist.refresh()
         self.call_bar.restyle()
         self.transcript.restyle()
+        self._style_recognizer()
         self._update_health()
 
     def _fit_call_button(self) -> None:
@@ -555,6 +573,10 @@ class MainWindow(QMainWindow):
         self.call_bar.set_latency(None)
         self.call_action.setText(self.tr("Stop call"))
         self.session.start(plan)
+
+    def play_demo(self) -> None:
+        """The built-in demo call in the UI's language (ru or en)."""
+        self.start_call(CallPlan(demo_audio(self.language), "realtime"))
 
     def play_recording(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -635,6 +657,13 @@ class MainWindow(QMainWindow):
         card = self.top_hint()
         if card is not None:
             self.on_card_feedback(card.event.card_id, "dismiss")
+
+    def copy_last_entity(self) -> None:
+        """Copy the newest card of any kind (the global Ctrl+Alt+C)."""
+        if not self.entity_cards:
+            self.notify(self.tr("Nothing to copy yet"), 4000)
+            return
+        self.entity_cards[max(self.entity_cards)].copy_value()
 
     def copy_last(self, kind: str) -> None:
         """Copy the newest card of a kind (Ctrl+Shift+P/A/E)."""
@@ -743,6 +772,7 @@ class MainWindow(QMainWindow):
 
     def on_state(self, event: EngineStateChanged) -> None:
         self._show_state(event.state, event.detail)
+        self.show_recognizer(event.detail)
         if event.state == "running" and self.call_bar.started is None and self.session.running:
             self.call_bar.start()
 
@@ -799,6 +829,25 @@ class MainWindow(QMainWindow):
         self.state_label.setText(names.get(state, state))
         self._update_health()
 
+    def show_recognizer(self, detail: str) -> None:
+        """"Recognizer: local (server unreachable)" from the engine, in the UI's language, in
+        the status line for as long as it holds; the local fallback in the warning colour."""
+        found = RECOGNIZER_DETAIL.match(detail.strip())
+        if found is None:
+            return
+        self.recognizer, reason = found.group(1), found.group(2)
+        text = (self.tr("Recognizer: remote ({0})") if self.recognizer == "remote"
+                else self.tr("Recognizer: local ({0})")).format(reason)
+        self.recognizer_label.setText(text)
+        self.recognizer_label.setToolTip(text)
+        self.recognizer_label.setVisible(True)
+        self._style_recognizer()
+
+    def _style_recognizer(self) -> None:
+        colours = theme.current()
+        self.recognizer_label.setStyleSheet(
+            f"color: {colours.warn}; font-weight: 600;" if self.recognizer == "local" else "")
+
     def health(self) -> str:
         """ok, catching_up or degraded (what the status line shows)."""
         if time.monotonic() - self.degraded_at < DEGRADED_FOR_S:
@@ -839,8 +888,41 @@ class MainWindow(QMainWindow):
                                         "", QMessageBox.StandardButton.Close, self)
             self.help_box.setObjectName("shortcut-help")
             self.help_box.setTextFormat(Qt.TextFormat.RichText)
-        self.help_box.setText(f"<table>{rows}</table>")
+        if self.hotkeys is not None:
+            rows += "".join(f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>"
+                            for keys, what in self.global_shortcuts())
+            note = self.tr("Global hotkeys (Ctrl+Alt+…) work in any program.")
+        else:
+            note = self.tr("Global hotkeys are off: {0}").format(
+                self.hotkeys_off or self.tr("not bound"))
+        self.help_box.setText(f"<table>{rows}</table><p>{html.escape(note)}</p>")
         self.help_box.show()
+
+    def global_shortcuts(self) -> list[tuple[str, str]]:
+        """(keys, what) for the global hotkeys, as F1 lists them."""
+        what = {"mute": self.tr("Mute or unmute hints (any program)"),
+                "copy_entity": self.tr("Copy the last card's value (any program)")}
+        return [(keys, what[name]) for keys, name in GLOBAL_HOTKEYS.items()]
+
+    def install_hotkeys(self) -> HotkeyRelay | None:
+        """Bind the global hotkeys where the platform allows it (X11, Windows); where not, one
+        log line, and F1 says why."""
+        try:
+            relay = HotkeyRelay(GLOBAL_HOTKEYS, self)
+        except HotkeyError as exc:
+            self.hotkeys_off = str(exc)
+            log.info("global hotkeys off: %s", exc)
+            return None
+        relay.pressed.connect(self.on_hotkey)
+        self.hotkeys = relay
+        self.hotkeys_off = ""
+        return relay
+
+    def on_hotkey(self, name: str) -> None:
+        if name == "mute":
+            self.mute_action.toggle()
+        elif name == "copy_entity":
+            self.copy_last_entity()
 
     def install_tray(self, available: bool | None = None) -> QSystemTrayIcon | None:
         """A tray icon (where the desktop has a tray): show the panel, mute, quit."""
@@ -888,6 +970,9 @@ class MainWindow(QMainWindow):
                 return
         if self.tray is not None:
             self.tray.hide()
+        if self.hotkeys is not None:
+            self.hotkeys.close()
+            self.hotkeys = None
         self.session.shutdown()
         super().closeEvent(event)
 

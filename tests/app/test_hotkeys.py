@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from app.hotkeys import HotkeyError, HotkeyRelay, X11Hotkeys, available, parse
+from assist import EngineConfig
 
 BINDINGS = {"Ctrl+Alt+M": "mute", "Ctrl+Alt+C": "copy_entity"}
 
@@ -139,3 +141,34 @@ def test_the_relay_delivers_presses_as_a_signal(display: str, qtbot: QtBot) -> N
         assert blocker.args == ["copy_entity"]
     finally:
         relay.close()
+
+
+def test_the_panel_binds_mute_and_copy_to_the_global_keys(
+        display: str, qtbot: QtBot, app_config: EngineConfig, prefs: QSettings) -> None:
+    """The window's relay: Ctrl+Alt+M toggles Mute, Ctrl+Alt+C copies the newest card,
+    pressed in another X client; F1 lists them as active."""
+    from PySide6.QtGui import QGuiApplication
+
+    from app.gui import build_window
+    from assist import EntityExtracted
+
+    window = build_window(app_config, prefs)
+    qtbot.addWidget(window)
+    relay = window.install_hotkeys()
+    assert relay is not None and window.hotkeys is relay
+    try:
+        with qtbot.waitSignal(relay.pressed, timeout=5000):
+            press(display, "Control_L", "Alt_L", "m")
+        assert window.mute_action.isChecked()
+        window.on_entity(EntityExtracted(1, "phone", "+14155550132", "+14155550132",
+                                         "customer", 2, (0, 10), 1.0, 3.0, 3.6, False, None))
+        with qtbot.waitSignal(relay.pressed, timeout=5000):
+            press(display, "Control_L", "Alt_L", "c")
+        assert QGuiApplication.clipboard().text() == "+1 415-555-0132"
+        window.show_shortcuts()
+        assert window.help_box is not None
+        assert "Ctrl+Alt+M" in window.help_box.text()
+        assert "Global hotkeys are off" not in window.help_box.text()
+    finally:
+        relay.close()
+        window.hotkeys = None

@@ -33,6 +33,7 @@ from assist import (
     SuggestionDropped,
     SuggestionShown,
     TranscriptUpdated,
+    demo_audio,
 )
 from tests.conftest import ROOT
 
@@ -189,7 +190,7 @@ def emoji_in(text: str) -> list[str]:
 def test_no_emoji_glyphs_anywhere_in_the_ui(window: MainWindow) -> None:
     """🔕 drew as an empty box: no font on the machine had it. Icons are SVGs instead."""
     panel = [ROOT / "app" / f"{name}.py" for name in ("window", "widgets", "settings", "admin",
-                                                      "gui", "theme")]
+                                                      "gui", "theme", "review")]
     for path in [*panel, *sorted(TRANSLATIONS.glob("*.ts"))]:
         assert emoji_in(path.read_text(encoding="utf-8")) == [], path.name
     window.set_muted(True)
@@ -358,6 +359,72 @@ def test_shortcuts_copy_dismiss_and_f1_lists_them(qtbot: QtBot, window: MainWind
     for keys in ("Ctrl+Shift+P", "Ctrl+Shift+A", "Ctrl+Shift+E", "Ctrl+D", "Ctrl+M", "F1"):
         assert keys in box.text()
     box.close()
+
+
+def test_recognizer_switch_shows_in_the_status_line(qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 20: the engine's "Recognizer: local (…)" detail stays in the status line, the
+    local fallback in the warning colour, until the recognizer switches back."""
+    label = window.recognizer_label
+    assert not label.isVisible()  # nothing said yet: no remote recognizer configured
+    deliver(qtbot, window.bridge,
+            EngineStateChanged("running", "Recognizer: local (server unreachable)", 1.0))
+    assert label.isVisible() and label.text() == "Recognizer: local (server unreachable)"
+    assert theme.current().warn in label.styleSheet()
+    assert window.state_label.text() == "Listening"
+    deliver(qtbot, window.bridge, EngineStateChanged("catching_up", "", 2.0))
+    assert label.isVisible() and "local" in label.text()  # other states keep it
+    deliver(qtbot, window.bridge,
+            EngineStateChanged("running", "Recognizer: remote (127.0.0.1:8000)", 3.0))
+    assert label.text() == "Recognizer: remote (127.0.0.1:8000)"
+    assert theme.current().warn not in label.styleSheet()
+
+
+def test_recognizer_switch_in_russian(qtbot: QtBot, window: MainWindow,
+                                      russian: QTranslator) -> None:
+    deliver(qtbot, window.bridge,
+            EngineStateChanged("ready", "Recognizer: local (server unreachable)", 1.0))
+    assert window.recognizer_label.text() == "Распознавание: локально (server unreachable)"
+
+
+def test_global_hotkeys_drive_mute_and_copy(qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 21: the relay's `pressed` names reach the mute toggle and the newest card of
+    any kind (the X11 grab itself: tests/app/test_hotkeys.py)."""
+    window.on_hotkey("copy_entity")
+    assert window.message_label.full_text == "Nothing to copy yet"
+    deliver(qtbot, window.bridge, entity(1, "phone", "+14155550132"),
+            entity(2, "email", "ivan@mail.ru"), entity(3, "address", "12 Baker Street"))
+    window.on_hotkey("copy_entity")
+    assert QGuiApplication.clipboard().text() == "12 Baker Street"
+    window.on_hotkey("mute")
+    assert window.mute_action.isChecked() and window.muted_banner.isVisible()
+    window.on_hotkey("mute")
+    assert not window.mute_action.isChecked()
+
+
+def test_f1_says_when_global_hotkeys_are_off(qtbot: QtBot, window: MainWindow,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("a Wayland session is a Linux one")
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    assert window.install_hotkeys() is None and window.hotkeys is None
+    window.show_shortcuts()
+    box = window.help_box
+    assert box is not None and box.isVisible()
+    assert "Global hotkeys are off" in box.text() and "Wayland" in box.text()
+    assert "Ctrl+Alt+M" not in box.text()
+    box.close()
+
+
+def test_demo_menu_plays_the_call_in_the_ui_language(window: MainWindow,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    plans: list[CallPlan] = []
+    monkeypatch.setattr(window, "start_call", plans.append)
+    demo = next(action for action in window.menuBar().actions()[0].menu().actions()
+                if action.text() == "Play the demo call")
+    for language in ("ru", "en"):
+        window.language = language
+        demo.trigger()
+        assert plans[-1].audio == demo_audio(language) and plans[-1].pace == "realtime"
 
 
 def test_font_size_from_the_view_menu_is_remembered(qtbot: QtBot, app_config: EngineConfig,
