@@ -27,8 +27,8 @@ from app import theme
 from assist import (
     AssistError,
     EngineConfig,
+    capture_devices,
     delete_calls,
-    list_devices,
     replace_config,
     save_config,
     saved_calls,
@@ -112,9 +112,10 @@ class SettingsDialog(QDialog):
         return box
 
     def refresh_devices(self) -> None:
-        """List the input devices; when there are none, say why, as `sufler devices` does."""
+        """List the input devices of the configured capture backend; when there are none, say
+        why, as `sufler devices` does."""
         try:
-            devices = list_devices()
+            devices = capture_devices(self.config.capture.backend)
         except AssistError as exc:
             self._devices_note(str(exc), error=True)
             return

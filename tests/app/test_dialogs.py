@@ -56,17 +56,21 @@ def test_find_devices_says_why_there_are_none(qtbot: QtBot, app_config: EngineCo
     """No audio server: the dialog says what `sufler devices` says instead of nothing."""
     from assist import AudioDeviceError
 
-    def listing() -> list[object]:
+    asked: list[str] = []
+
+    def listing(backend: str) -> list[object]:
+        asked.append(backend)
         if outcome == "error":
             raise AudioDeviceError("PortAudio library not found: install libportaudio2")
         return []
 
-    monkeypatch.setattr("app.settings.list_devices", listing)
+    monkeypatch.setattr("app.settings.capture_devices", listing)
     dialog = SettingsDialog(app_config, prefs)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.devices_note.isVisible()
     dialog.refresh_devices()
+    assert asked == [app_config.capture.backend]  # through the configured capture backend
     assert dialog.devices_note.isVisible()
     text = dialog.devices_note.text()
     if outcome == "none":
