@@ -4,6 +4,7 @@ and the tables, in the UI language."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import cast
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import theme
 from app.background import Background
 from assist import (
     REPORT_TABLES,
@@ -95,6 +97,7 @@ class ReviewWindow(QMainWindow):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # warnings carry an SVG icon
         form = QFormLayout()
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -245,7 +248,7 @@ class ReviewWindow(QMainWindow):
     def _show(self, outcome: object) -> None:
         self.run_button.setEnabled(True)
         if isinstance(outcome, Exception):
-            self.summary.setText(self.tr("No report: {0}").format(outcome))
+            self.summary.setText(html.escape(self.tr("No report: {0}").format(outcome)))
             return
         # Background passes on what the job returned
         report, plots = cast(tuple[Report, list[tuple[str, str]]], outcome)
@@ -256,7 +259,10 @@ class ReviewWindow(QMainWindow):
             summary += "\n" + (self.tr("No records match (of {0} latency records read).")
                                .format(report.records) if report.records else
                                self.tr("No records match: the logs hold no latency records."))
-        self.summary.setText(summary + "".join("\n⚠ " + w for w in report.warnings[:5]))
+        warning = theme.icon_html("warning")
+        self.summary.setText("<br>".join(
+            [*map(html.escape, summary.split("\n")),
+             *(f"{warning} {html.escape(w)}" for w in report.warnings[:5])]))
         self.headline.setVisible(not empty)
         for tile, (_, value) in zip(self.tiles, report_headline(report), strict=True):
             tile.value.setText(value)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtSvgWidgets import QSvgWidget
 from pytestqt.qtbot import QtBot
 
@@ -74,6 +75,22 @@ def test_an_operator_with_no_records_says_so(qtbot: QtBot, tmp_path: Path) -> No
     assert not window.headline.isVisible()
     assert not window.plots.findChildren(QSvgWidget)
     assert window.tables["operators"].rowCount() == 0
+
+
+def test_log_warnings_show_the_warning_icon_not_a_glyph(qtbot: QtBot, tmp_path: Path) -> None:
+    generate(tmp_path, operators=1, hours=0.1)
+    log = sorted(tmp_path.rglob("*.jsonl"))[0]
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write("not <json> & no record\n")
+    window = ReviewWindow(tmp_path)
+    qtbot.addWidget(window)
+    window.show()
+    run(qtbot, window)
+    assert window.report is not None and window.report.warnings
+    text = window.summary.text()
+    assert "warning.svg" in text and "\u26a0" not in text
+    assert "skipped" in text
+    assert window.summary.textFormat() == Qt.TextFormat.RichText
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
