@@ -287,6 +287,8 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
             and _close_street(check)):
         # the clean leg's street name, where the customer's line mangled it
         value = _with_street(given.value, check.repeated)
+        if value == given.value:
+            return check, None  # the card's words could not take it: the mismatch stands
         remaining = tuple(part for part in given.uncertain if part not in ("street", "all"))
     else:
         if not ("all" in unsure or differing <= unsure):

@@ -220,6 +220,14 @@ def test_the_read_backs_street_name_corrects_a_mangled_one() -> None:
     # a street the card was sure of is not overwritten by the read-back's
     sure = replace(card, uncertain=())
     assert revise_on_readback(street, sure, chooser, lambda: 7) == (street, None)
+    # a street the card's words cannot take ("King Street West" → "King") stays a mismatch,
+    # never a confirmation of a card that still shows the other street
+    west = EntityExtracted(4, "address", "220 King Street West", "220 King Street West",
+                           "customer", 4, (0, 20), 1.0, 4.0, 4.2, uncertain=("street",))
+    shorter = ReadbackChecked("address", False, ("street: king west given, king repeated",),
+                              west.value, "customer", 4, "5-220 King Street, West Toronto",
+                              "operator", 5, 9.0)
+    assert revise_on_readback(shorter, west, chooser, lambda: 7) == (shorter, None)
     house = ReadbackChecked("address", False, ("house: 26 given, 27 repeated",), card.value,
                             "customer", 3, "улица Лисная, дом 27", "operator", 5, 9.0)
     assert revise_on_readback(house, card, chooser, lambda: 7) == (house, None)
