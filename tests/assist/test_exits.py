@@ -146,9 +146,12 @@ def test_transcribe_stops_when_its_reader_goes_away(tiny_model: str) -> None:
 
 @pytest.mark.model
 def test_ctrl_c_in_file_mode_is_130_and_says_where(tiny_model: str) -> None:
+    # Ctrl+C as a terminal sends it; the suite itself may run in the background, where the
+    # shell starts it with SIGINT ignored and a child would inherit that (and finish at 0)
     process = subprocess.Popen(
         [sys.executable, "-m", "assist", "transcribe", str(DEMO_AUDIO), "--model", tiny_model,
-         "--pace", "realtime"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--pace", "realtime"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     first = process.stdout.readline()  # the call is under way
     process.send_signal(signal.SIGINT)
