@@ -135,7 +135,11 @@ class AsrWorker:
                     return
                 turn = self._taken.get(window.channel, 0)
                 self._taken[window.channel] = turn + 1
-            outcome = self.process(window)
+            try:
+                outcome = self.process(window)
+            except Exception as exc:  # its turn must still be reported, or the leg stops
+                log.exception("window failed before recognition")
+                outcome = Outcome(window, None, None, 0.0, self._clock(), str(exc))
             with self._turns:
                 while self._reported.get(window.channel, 0) != turn:
                     self._turns.wait()

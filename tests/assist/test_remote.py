@@ -457,3 +457,29 @@ def test_the_report_reads_a_remote_seats_log(tmp_path: Any) -> None:
     report = latency_report([tmp_path])
     assert report.utterances == 2 and report.bad_lines == 0
     assert [row["model"] for row in report.models] == ["openai:large-v3-turbo"]
+
+
+def test_a_window_that_fails_before_recognition_keeps_its_leg_going() -> None:
+    """Several recognizer threads: a window whose options cannot be chosen is reported as an
+    error in its turn, and the leg's later windows still come out (they waited for it)."""
+
+    class Failing:
+        def choose(self, state: Any) -> DecodeOptions | None:
+            raise RuntimeError("policy broke")
+
+    windows = [Window(0, silence(0.5), float(seq), float(seq) + 1, float(seq) + 1,
+                      float(seq) + 1, "silence", 0.5, seq) for seq in (1, 2)]
+    queue = list(windows)
+    lock = threading.Lock()
+
+    def take() -> Window | None:
+        with lock:
+            return queue.pop(0) if queue else None
+
+    done: list[Outcome] = []
+    worker = AsrWorker(Slow(), load_config(), take, done.append, time.perf_counter,
+                       policy=Failing(), concurrency=2)
+    worker.start()
+    worker.join(10)
+    assert [outcome.window.seq for outcome in done] == [1, 2]
+    assert all(outcome.error == "policy broke" for outcome in done)
