@@ -190,18 +190,24 @@ def _bar_height(count: int) -> float:
     return 0.9 + 0.24 * max(count, 2)
 
 
+def _operator_axes(t: Callable[[str], str], shown: int, total: int) -> tuple[Figure, Axes]:
+    """A plot with one horizontal bar (or box) per operator, saying when it shows only some."""
+    figure = _figure(_bar_height(shown))
+    axes = figure.add_subplot()
+    _style(axes)
+    axes.grid(False, axis="y")
+    _some_of(axes, t, shown, total)
+    return figure, axes
+
+
 def operators_plot(report: Report, t: Callable[[str], str]) -> str | None:
     """Per operator: the share of due cards shown within budget and the share dropped late,
     lowest first; each bar ends with the number dropped late."""
     rows = _ranked(report.operators, "within_share")
     if not rows:
         return None
-    figure = _figure(_bar_height(len(rows)))
-    axes = figure.add_subplot()
-    _style(axes)
-    axes.grid(False, axis="y")
-    _some_of(axes, t, len(rows), sum(1 for row in report.operators
-                                     if row["within_share"] is not None))
+    figure, axes = _operator_axes(t, len(rows), sum(1 for row in report.operators
+                                                    if row["within_share"] is not None))
     names = [str(row["operator"]) for row in rows][::-1]
     within = [row["within_share"] for row in rows][::-1]
     late = [row["late_share"] or 0.0 for row in rows][::-1]
@@ -357,12 +363,8 @@ def checklists_plot(report: Report, t: Callable[[str], str]) -> str | None:
     rows = _ranked(report.operators, "completed_share")
     if not rows:
         return None
-    figure = _figure(_bar_height(len(rows)))
-    axes = figure.add_subplot()
-    _style(axes)
-    axes.grid(False, axis="y")
-    _some_of(axes, t, len(rows), sum(1 for row in report.operators
-                                     if row["completed_share"] is not None))
+    figure, axes = _operator_axes(t, len(rows), sum(1 for row in report.operators
+                                                    if row["completed_share"] is not None))
     names = [str(row["operator"]) for row in rows][::-1]
     axes.barh(names, [row["completed_share"] for row in rows][::-1], color=GREEN)
     for index, row in enumerate(rows[::-1]):
@@ -382,11 +384,8 @@ def spread_plot(report: Report, t: Callable[[str], str]) -> str | None:
     rows = [row for row in report.operator_spread if row["p50"] is not None][:MOST_ROWS]
     if not rows:
         return None
-    figure = _figure(_bar_height(len(rows)))
-    axes = figure.add_subplot()
-    _style(axes)
-    axes.grid(False, axis="y")
-    _some_of(axes, t, len(rows), sum(1 for row in report.operators if row["utterances"]))
+    figure, axes = _operator_axes(t, len(rows),
+                                  sum(1 for row in report.operators if row["utterances"]))
     stats = [{"label": str(row["operator"]), "whislo": row["p5"], "q1": row["p25"],
               "med": row["p50"], "q3": row["p75"], "whishi": row["p95"], "fliers": []}
              for row in rows][::-1]
