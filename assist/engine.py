@@ -465,7 +465,8 @@ class _Call:
             text=outcome.verdict.text, start=window.start, end=window.end, final=True,
             language=recognition.language, times=times, window_reason=window.reason,
             avg_logprob=recognition.avg_logprob, no_speech_prob=recognition.no_speech_prob,
-            alternatives=recognition.alternatives, remote=recognition.remote))
+            alternatives=recognition.alternatives, remote=recognition.remote,
+            prompted=outcome.options is not None and bool(outcome.options.prompt)))
 
     def _interim(self, recognized: Recognized) -> None:
         """Text of a window whose end is not yet certain, for display only: the final text

@@ -58,6 +58,8 @@ class TranscriptUpdated:
     # other hypotheses of a window decoded n-best (dictation): (text, average log-probability)
     alternatives: tuple[tuple[str, float], ...] = ()
     remote: RemoteTimes | None = None  # the request's times, when a server recognized it
+    # decoded after a dictation prompt (a Russian address): its confidences run higher
+    prompted: bool = False
 
     @property
     def latency(self) -> float:

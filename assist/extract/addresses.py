@@ -326,15 +326,81 @@ def _capital(view: list[str], start: int, end: int) -> None:
             view[position] = view[position].upper()
 
 
+# Street type words as a telephone line bends them: «шассе» for «шоссе», «пульвар» for
+# «бульвар». A word of the same length this close to one of these forms, with a house number
+# within the next few words, is read as it.
+RU_TYPE_FORMS = (
+    "улица", "улицы", "улице", "улицу", "проспект", "проспекта", "проспекте", "переулок",
+    "переулка", "переулке", "бульвар", "бульвара", "бульваре", "шоссе", "проезд", "проезда",
+    "набережная", "набережной", "площадь", "тупик", "аллея",
+)
+HOUSE_SOON = re.compile(r"[\s,.]*(?:[^\W\d_]+[\s,.]+){0,3}?(?:(?i:дом)\b|\d)")
+# "712, Birch Street": Whisper's comma between a house number and its street
+EN_HOUSE_COMMA = re.compile(
+    rf"(?<![\w.,-])\d{{1,6}}(,)(?=\s+(?:{EN_NAME}\s+){{1,3}}{EN_SUFFIX}(?![\w]))")
+
+
+def _type_word(lower: str) -> str | None:
+    """The street type form a misheard word stands for, if one is near enough."""
+    if len(lower) < 5 or RU_TYPE_WORD.match(lower):
+        return None
+    allowed = 1 if len(lower) < 8 else 2
+    for form in RU_TYPE_FORMS:
+        if len(form) == len(lower) and \
+                sum(a != b for a, b in zip(form, lower, strict=True)) <= allowed:
+            return form
+    return None
+
+
+def _repair_type_words(text: str, names: list[Gazetteer]) -> str:
+    """`text` with misheard street type words written as said; the same length."""
+    out = list(text)
+    for match in re.finditer(r"[а-яёА-ЯЁ]+", text):
+        lower = match.group().lower().replace("ё", "е")
+        if any(lower in item.words for item in names) or lower in NOT_NAMES:
+            continue
+        form = _type_word(lower)
+        if form is None or not HOUSE_SOON.match(text, match.end()):
+            continue
+        if match.group()[0].isupper():
+            form = form[0].upper() + form[1:]
+        out[match.start() : match.end()] = list(form)
+    return "".join(out)
+
+
+# «улица, строителей, дом 7»: Whisper's comma between a street type and its name
+TYPE_COMMA = re.compile(rf"(?<![\w-]){RU_STREET_TYPE}(,)(?=\s+(?!{RU_UNIT_MARK}|{RU_HOUSE_MARK})"
+                        r"[а-яё][а-яё-]+)")
+
+
+def _comma_after_type(text: str) -> str:
+    """`text` with a comma between a street type word and a lower-case name read as a
+    space; the same length."""
+    marks = [match.start(1) for match in TYPE_COMMA.finditer(text)]
+    if not marks:
+        return text
+    out = list(text)
+    for position in marks:
+        out[position] = " "
+    return "".join(out)
+
+
+def _unit_before(text: str, position: int) -> bool:
+    return re.search(rf"(?i:{EN_UNIT_MARK})\s*#?\s*$", text[:position]) is not None
+
+
 def address_view(text: str, language: str | None = None, extra_names: tuple[str, ...] = ()
                  ) -> str:
-    """`text` with the capitals of place names restored and full stops between address parts
-    read as commas; the same length, so a span of the view is a span of the text."""
+    """`text` with the capitals of place names restored, misheard street type words written
+    as said and full stops between address parts read as commas; the same length, so a span
+    of the view is a span of the text."""
+    languages = [language] if language in ("ru", "en") else ["ru", "en"]
+    names = [gazetteer(item, extra_names) for item in languages]
+    if "ru" in languages:
+        text = _comma_after_type(_repair_type_words(text, names))
     view = list(text)
     words = list(WORD.finditer(text))
     lowers = [match.group().lower().replace("ё", "е") for match in words]
-    languages = [language] if language in ("ru", "en") else ["ru", "en"]
-    names = [gazetteer(item, extra_names) for item in languages]
     for index, match in enumerate(words):
         word, lower = match.group(), lowers[index]
         if not word[0].islower() or lower in NOT_NAMES or (
@@ -365,6 +431,10 @@ def address_view(text: str, language: str | None = None, extra_names: tuple[str,
             _capital(view, match.start(), match.end())
     joined = "".join(view)
     joined = re.sub(r"(?<=\d),(?=\d{3}(?!\d)\s+[A-Za-z])", "_", joined)  # 1,247 Maple Avenue
+    if "en" in languages:
+        for match in EN_HOUSE_COMMA.finditer(joined):
+            if not _unit_before(joined, match.start()):  # "apartment 12, Oak Street" stays
+                joined = joined[: match.start(1)] + " " + joined[match.end(1) :]
     return _stops_as_commas(joined)
 
 
@@ -573,9 +643,11 @@ def _core_inside(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMat
             if match is None or (match.end() < len(chunk.text)
                                  and chunk.text[match.end()].isalnum()):
                 continue
-            found = match.group()
-            if kind == "ru_street" and not _street_has_number(found):
+            if kind == "ru_street" and not _street_has_number(match.group()):
                 continue
+            if kind == "en_street":  # "Unit 5 220 King Street West Toronto Ontario"
+                start = _lead_in_part(chunk.text, start, True)
+            found = chunk.text[start : match.end()]
             begin = chunk.start + start
             return AddressMatch(begin, begin + len(found), found, ((kind, found),)), index
     return None

@@ -81,6 +81,23 @@ def test_the_policy_decodes_only_dictation_with_n_best_beam_search() -> None:
     assert policy.choose(ChannelState(speaker="operator", repeating="address")) is None
 
 
+def test_a_russian_address_dictation_is_decoded_after_the_words_of_an_address() -> None:
+    policy = DictationPolicy()
+    russian = policy.choose(ChannelState(language="ru", expecting="address"))
+    english = policy.choose(ChannelState(language="en", expecting="address"))
+    assert russian is not None and russian.prompt is not None and "квартира" in russian.prompt
+    assert not any(character.isdigit() for character in russian.prompt)  # nothing to copy
+    assert english is not None and english.prompt is None  # no wording helped in English
+    assert russian.beam_size == 5 and russian.reason == "dictation:address"
+    # phones get no prompt (it did nothing for them); a leg of unknown language gets none
+    phone = policy.choose(ChannelState(language="ru", expecting="phone"))
+    assert phone is not None and phone.prompt is None
+    unknown = policy.choose(ChannelState(expecting="address"))
+    assert unknown is not None and unknown.prompt is None
+    assert DictationPolicy(address_prompts={}).choose(
+        ChannelState(language="ru", expecting="address")).prompt is None  # type: ignore[union-attr]
+
+
 def test_what_the_customer_dictated_makes_the_operator_expect_a_read_back() -> None:
     context = CallContext(("operator", "customer"))
     writer = Expectations(readback_s=20.0)
@@ -250,6 +267,20 @@ def test_a_number_heard_right_after_an_address_makes_its_unit_uncertain() -> Non
     assert "apartment" in chooser.uncertain(card)
 
 
+def test_a_number_a_word_after_an_address_makes_its_unit_uncertain_but_a_zip_does_not() -> None:
+    chooser = hypotheses()
+    # "suite 300" heard as "please 300": the unit word is lost, its number is not
+    chooser.choose(said("customer", "It's 48 Ferry Road, please 300, Austin, Texas 78701.", 1.0,
+                        5))
+    card = EntityExtracted(1, "address", "48 Ferry Road", "48 Ferry Road", "customer", 5,
+                           (5, 18), 1.0, 3.0, 3.2)
+    assert "apartment" in chooser.uncertain(card)
+    chooser.choose(said("customer", "It's 48 Ferry Road, Austin, Texas 78701.", 5.0, 6))
+    plain = EntityExtracted(2, "address", "48 Ferry Road", "48 Ferry Road", "customer", 6,
+                            (5, 18), 5.0, 7.0, 7.2)
+    assert "apartment" not in chooser.uncertain(plain)
+
+
 def test_a_read_back_that_lacks_the_unsure_unit_leaves_it_unsure() -> None:
     card = EntityExtracted(3, "address", "2115 Commerce Parkway", "2115 Commerce Parkway",
                            "customer", 7, (0, 21), 1.0, 4.0, 4.2, uncertain=("apartment",))
@@ -281,3 +312,35 @@ def test_what_was_heard_long_ago_is_forgotten() -> None:
     assert chooser.uncertain(old) == ("all",)
     chooser.choose(said("customer", "Thanks, bye.", 1.0 + KEEP_S + 10.0, 2))
     assert chooser.uncertain(old) == ()  # nothing kept about utterance 1
+
+
+def test_a_prompted_window_needs_more_confidence_to_be_sure() -> None:
+    # the same score is sure enough for a plain window and not for one decoded after a prompt
+    text = "Омск, улица Ленина, дом 12, квартира 5."
+    value = "Омск, улица Ленина, дом 12, квартира 5"
+    plain = hypotheses()
+    plain.choose(said("customer", text, 1.0, 8, logprob=-0.4, language="ru"))
+    assert "all" not in plain.uncertain(entity("address", value, utterance=8))
+    prompted = hypotheses()
+    prompted.choose(replace(said("customer", text, 1.0, 8, logprob=-0.4, language="ru"),
+                            prompted=True))
+    assert "all" in prompted.uncertain(entity("address", value, utterance=8))
+    sure = hypotheses()
+    sure.choose(replace(said("customer", text, 1.0, 8, logprob=-0.2, language="ru"),
+                        prompted=True))
+    assert "all" not in sure.uncertain(entity("address", value, utterance=8))
+
+
+def test_a_number_run_into_a_word_fragment_makes_that_part_uncertain() -> None:
+    # «квартира девяносто» heard as «квартира 9 роста»
+    chooser = hypotheses()
+    chooser.choose(said("customer", "Омск, улица Ленина, дом 12, квартира 9 роста.", 1.0, 9,
+                        language="ru"))
+    card = EntityExtracted(1, "address", "Омск, улица Ленина, дом 12, квартира 9",
+                           "Омск, улица Ленина, дом 12, квартира 9", "customer", 9, (0, 38),
+                           1.0, 3.0, 3.2)
+    assert "apartment" in chooser.uncertain(card)
+    chooser.choose(said("customer", "Омск, улица Ленина, дом 12, квартира 9.", 5.0, 10,
+                        language="ru"))
+    clean = replace(card, utterance_id=10)
+    assert chooser.uncertain(clean) == ()

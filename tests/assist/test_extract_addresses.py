@@ -112,3 +112,55 @@ def test_a_phone_said_just_before_does_not_give_the_address_a_house(
 def test_a_street_named_for_a_date_keeps_its_number() -> None:
     assert [item[0] for item in found("Адрес: 8 Марта улица, дом 4", "ru")] == [
         "8 Марта улица, дом 4"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # a street type word a telephone line bent, with the house number right after
+    ("Рязанское шассе, дом 12, квартира 40.", "Рязанское шоссе, дом 12, квартира 40"),
+    ("Никитский пульвар, дом 9, квартира 3.", "Никитский бульвар, дом 9, квартира 3"),
+    ("Лиговский праспект, дом 50, офис 7.", "Лиговский проспект, дом 50, офис 7"),
+    ("улицо Пушкина, дом 5", "улица Пушкина, дом 5"),
+])
+def test_a_misheard_street_type_word_is_read_as_said(text: str, value: str) -> None:
+    assert [item for _, item in found(text, "ru")] == [value]
+    assert found(text, "ru")[0][0] == text.rstrip(".")  # the card's words stay as heard
+
+
+@pytest.mark.parametrize("text", [
+    "Я проспал, дом 5 минут ждал.",  # close to «проспект» in no way that counts
+    "Шасси, 5 штук.",  # no name, no house
+])
+def test_a_word_near_a_street_type_is_no_address_by_itself(text: str) -> None:
+    assert found(text, "ru") == []
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("Apt 3 45 Maple Avenue Springfield Illinois", "Apt 3 45 Maple Avenue"),
+    ("Suite 12 880 Ocean Drive Miami Florida", "Suite 12 880 Ocean Drive"),
+])
+def test_a_unit_before_the_house_is_kept_when_a_city_follows_without_commas(
+        text: str, raw: str) -> None:
+    assert [item for item, _ in found(text, "en")] == [raw]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("88, Ocean Drive, apartment 2, Miami.", "88 Ocean Drive, apartment 2, Miami"),
+    ("It's 1730, Elm Street, unit 9.", "1730 Elm Street, unit 9"),
+])
+def test_a_comma_between_the_house_number_and_its_street_is_read_through(
+        text: str, value: str) -> None:
+    assert [item for _, item in found(text, "en")] == [value]
+
+
+def test_a_unit_number_before_a_comma_is_no_house() -> None:
+    assert found("Apartment 12, Oak Street.", "en") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Омск, улица, зеленая, дом 4, квартира 11.", "Омск, улица Зеленая, дом 4, квартира 11"),
+    ("Казань, проспект, победы, дом 30.", "Казань, проспект Победы, дом 30"),
+    ("Садовая улица, дом 8, квартира 6.", "Садовая улица, дом 8, квартира 6"),  # no name after
+])
+def test_a_comma_between_a_street_type_and_its_name_is_read_through(text: str,
+                                                                    value: str) -> None:
+    assert [item for _, item in found(text, "ru")] == [value]
