@@ -237,6 +237,17 @@ class Hypotheses:
                          for heard in recent)
         return (digits, recent[-1].utterance_id) if digits else None
 
+    def heard_text(self, speaker: str, before: float) -> tuple[str, int] | None:
+        """What `speaker` said in the ADOPT_WITHIN_S before `before`, joined in order, and the
+        last utterance it came from (None: nothing)."""
+        recent = sorted((heard for heard in self._heard.values()
+                         if heard.speaker == speaker and heard.end <= before + 0.5
+                         and before - heard.end <= ADOPT_WITHIN_S),
+                        key=lambda heard: heard.start)
+        if not recent:
+            return None
+        return " ".join(heard.text for heard in recent), recent[-1].utterance_id
+
     def supports(self, entity: EntityExtracted, value: str) -> bool:
         """Whether one of the hypotheses of the entity's utterance heard `value`."""
         heard = self._heard.get(entity.utterance_id)
@@ -360,7 +371,10 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     """A number the operator read back, where the customer's own card is missing (their
     line lost or split it), becomes the customer's card when the digits the customer was
     heard saying just before are, in order, the end of it, with at most the country or
-    trunk digit unheard. A read-back that changes any heard digit adopts nothing."""
+    trunk digit unheard. A read-back that changes any heard digit adopts nothing. An address
+    read back is adopted the same way: see `_adopt_address`."""
+    if repeated.kind == "address":
+        return _adopt_address(repeated, customer, hypotheses, new_id)
     if repeated.kind != "phone":
         return None
     heard = hypotheses.heard_digits(customer, repeated.start)
@@ -374,6 +388,45 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     card = replace(repeated, entity_id=new_id(), speaker=customer, utterance_id=utterance,
                    span=(0, 0), uncertain=(), source="readback", supersedes=None,
                    corrected=False)
+    verdict = ReadbackChecked(repeated.kind, True, (), card.value, customer, card.entity_id,
+                              repeated.value, repeated.speaker, repeated.entity_id,
+                              repeated.at)
+    return card, verdict
+
+
+ADOPT_STREET = 70  # how close (rapidfuzz partial ratio) the customer's words are to the street
+SURE_STREET = 90  # ... to take the read-back's street as theirs without asking
+
+
+def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypotheses,
+                   new_id: Callable[[], int]) -> tuple[EntityExtracted, ReadbackChecked] | None:
+    """An address the operator read back, where the customer's line left no card («Ростов на
+    дону с оборной периодом дом 12 квартира 4»), becomes the customer's card when the
+    customer was heard saying its house and unit numbers, and words
+    close to its street name. Its street stays unsure unless the customer's words were
+    nearly the same. A read-back with any number the customer did not say adopts nothing:
+    operators misread numbers."""
+    from rapidfuzz import fuzz
+
+    heard = hypotheses.heard_text(customer, repeated.start)
+    fields = address_fields(repeated.value)
+    if heard is None or "street" not in fields or "house" not in fields:
+        return None
+    text, utterance = heard
+    numbers = re.findall(r"\d+[а-яa-z]?", spoken_to_digits(text).lower())
+    wanted = [fields[part] for part in ("house", "building", "structure", "apartment")
+              if part in fields]
+    for number in set(wanted):  # every number read back was heard from the customer
+        if numbers.count(number) < wanted.count(number):
+            return None
+    said = text.lower().replace("ё", "е")
+    street = fields["street"]
+    score = fuzz.partial_ratio(street, said)
+    if score < ADOPT_STREET:
+        return None
+    card = replace(repeated, entity_id=new_id(), speaker=customer, utterance_id=utterance,
+                   span=(0, 0), uncertain=() if score >= SURE_STREET else ("street",),
+                   source="readback", supersedes=None, corrected=False)
     verdict = ReadbackChecked(repeated.kind, True, (), card.value, customer, card.entity_id,
                               repeated.value, repeated.speaker, repeated.entity_id,
                               repeated.at)

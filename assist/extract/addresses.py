@@ -771,7 +771,9 @@ def address_fields(value: str) -> dict[str, str]:
         fields.setdefault("apartment", unit_house.group(1).lower())
         fields["house"] = unit_house.group(2).lower()
     if "house" not in fields:
-        leading = re.match(r"^(\d+[A-Za-z]?)\s", value)  # "4821 Maple Ridge Drive"
+        # "4821 Maple Ridge Drive", "Flat 6, 41 Kingsley Road"
+        leading = re.search(r"(?:^|,\s*|(?i:apartment|apt\.?|suite|unit|flat)\s*#?\s*\w+\s+)"
+                            r"(\d+[A-Za-z]?)\s+[A-Za-z]", value)  # "Unit 5 220 King Street"
         inline = HOUSE_AFTER_STREET.search(value)
         if leading:
             fields["house"] = leading.group(1).lower()
@@ -789,7 +791,8 @@ def address_fields(value: str) -> dict[str, str]:
 # "5-220 King Street": unit 5 of house 220 (the Canadian and Australian way to write it)
 UNIT_HOUSE = re.compile(r"^(\d{1,4}[A-Za-z]?)-(\d{1,5}[A-Za-z]?)\s+[A-Za-z]")
 # «Гагарина 32, квартира 8»: a street said without its type, the house right after the name
-BARE_STREET_HOUSE = re.compile(r"(?:^|,\s*)([A-Za-zА-Яа-яЁё][\w-]{2,})\s+(\d{1,5}[а-яa-z]?)\b")
+# («Тула, Гагарина, 32»: with Whisper's comma between them)
+BARE_STREET_HOUSE = re.compile(r"(?:^|,\s*)([A-Za-zА-Яа-яЁё][\w-]{2,}),?\s+(\d{1,5}[а-яa-z]?)\b")
 UNIT_WORDS = re.compile(r"(?i)дом[аеу]?|корпус\w*|квартир\w*|строени\w*|офис\w*|подъезд\w*"
                         r"|этаж\w*|стр|кв|корп|apartment|apt|suite|unit|flat|box|floor|room"
                         r"|building|entrance")

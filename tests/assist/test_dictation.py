@@ -344,3 +344,39 @@ def test_a_number_run_into_a_word_fragment_makes_that_part_uncertain() -> None:
                         language="ru"))
     clean = replace(card, utterance_id=10)
     assert chooser.uncertain(clean) == ()
+
+
+def _operator_address(value: str, entity_id: int = 20) -> EntityExtracted:
+    return EntityExtracted(entity_id, "address", value, value, "operator", 30, (0, len(value)),
+                           12.0, 14.0, 14.5)
+
+
+def test_an_address_read_back_becomes_the_missing_card_when_its_numbers_were_heard() -> None:
+    chooser = hypotheses()
+    # the customer's line mangled the street and left no card; the numbers came through
+    chooser.choose(said("customer", "Казань с пасской периодом дом 14 квартира 52.", 8.0, 21,
+                        language="ru"))
+    operator = _operator_address("Казань, Спасский переулок, дом 14, квартира 52")
+    adopted = adopt_readback(operator, "customer", chooser, lambda: 31)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.speaker == "customer" and card.value == operator.value
+    assert card.source == "readback" and card.uncertain == ("street",)  # heard only loosely
+    assert verdict.matched and verdict.given_entity == 31
+    # an operator who misreads a number adopts nothing
+    wrong = _operator_address("Казань, Спасский переулок, дом 14, квартира 25", 21)
+    assert adopt_readback(wrong, "customer", chooser, lambda: 32) is None
+    # nor does a street the customer said nothing like
+    other = _operator_address("Казань, улица Баумана, дом 14, квартира 52", 22)
+    assert adopt_readback(other, "customer", chooser, lambda: 33) is None
+
+
+def test_an_english_address_read_back_is_adopted_certain_when_the_street_was_heard() -> None:
+    operator = _operator_address("Flat 3, 5 Mill Road, Leeds")
+    unheard = hypotheses()
+    unheard.choose(said("customer", "It's 5 Mill Road, flat, Leeds.", 8.0, 22))
+    assert adopt_readback(operator, "customer", unheard, lambda: 34) is None  # 3 never heard
+    chooser = hypotheses()
+    chooser.choose(said("customer", "Flat 3, 5 Mill Road, Leeds.", 8.0, 23))
+    adopted = adopt_readback(operator, "customer", chooser, lambda: 35)
+    assert adopted is not None and adopted[0].uncertain == ()
