@@ -385,6 +385,47 @@ def _comma_after_type(text: str) -> str:
     return "".join(out)
 
 
+# An adjective street name agrees with its type word: «Каширское шоссе», «Лесная улица».
+# Whisper often hears the wrong gender («Коширская шоссе»); the ending is two letters in
+# every gender, so the fix keeps the length. Masculine types are left alone: «Лесная» may
+# be «Лесной» or «Лесный» (the stress decides).
+NEUTER_TYPES = frozenset({"шоссе"})
+FEMININE_TYPES = frozenset({"улица", "набережная", "площадь", "аллея"})
+ADJECTIVE = re.compile(r"[а-яёА-ЯЁ-]{3,}(ая|яя|ое|ее|ий|ый|ой)")
+
+
+def _agreeing(word: str, kind: str) -> str:
+    """`word` (an adjective) with the ending of the type word's gender."""
+    stem, ending = word[:-2], word[-2:].lower()
+    soft = ending in ("яя", "ее") or (ending == "ий" and stem[-1:].lower() == "н")
+    if kind == "neuter":
+        new = "ее" if soft else "ое"
+    else:
+        new = "яя" if soft else "ая"
+    return stem + new
+
+
+def _agree_with_type(text: str) -> str:
+    """`text` with an adjective street name next to «шоссе», «улица» ... in its gender."""
+    words = list(re.finditer(r"[а-яёА-ЯЁ-]+", text))
+    out = list(text)
+    for index, match in enumerate(words):
+        lower = match.group().lower()
+        kind = "neuter" if lower in NEUTER_TYPES else "feminine" if lower in FEMININE_TYPES \
+            else None
+        if kind is None:
+            continue
+        for other in (index - 1, index + 1):
+            if not 0 <= other < len(words):
+                continue
+            word = words[other]
+            between = text[min(word.end(), match.end()) : max(word.start(), match.start())]
+            if between.strip() or not ADJECTIVE.fullmatch(word.group()):
+                continue  # only a word right next to the type word, with no comma between
+            out[word.start() : word.end()] = list(_agreeing(word.group(), kind))
+    return "".join(out)
+
+
 def _unit_before(text: str, position: int) -> bool:
     return re.search(rf"(?i:{EN_UNIT_MARK})\s*#?\s*$", text[:position]) is not None
 
@@ -397,7 +438,7 @@ def address_view(text: str, language: str | None = None, extra_names: tuple[str,
     languages = [language] if language in ("ru", "en") else ["ru", "en"]
     names = [gazetteer(item, extra_names) for item in languages]
     if "ru" in languages:
-        text = _comma_after_type(_repair_type_words(text, names))
+        text = _agree_with_type(_comma_after_type(_repair_type_words(text, names)))
     view = list(text)
     words = list(WORD.finditer(text))
     lowers = [match.group().lower().replace("ё", "е") for match in words]

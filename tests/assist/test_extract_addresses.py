@@ -164,3 +164,17 @@ def test_a_unit_number_before_a_comma_is_no_house() -> None:
 def test_a_comma_between_a_street_type_and_its_name_is_read_through(text: str,
                                                                     value: str) -> None:
     assert [item for _, item in found(text, "ru")] == [value]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # the wrong gender heard: an adjective street name agrees with its type word
+    ("Рязанская шоссе, дом 12.", "Рязанское шоссе, дом 12"),
+    ("Верхний шоссе, дом 3.", "Верхнее шоссе, дом 3"),
+    ("улица Полевое, дом 7.", "улица Полевая, дом 7"),
+    # right already, a noun, or a masculine type (whose ending the stress decides): unchanged
+    ("Варшавское шоссе, дом 40.", "Варшавское шоссе, дом 40"),
+    ("шоссе Энтузиастов, дом 5.", "шоссе Энтузиастов, дом 5"),
+    ("Полевая проспект, дом 2.", "Полевая проспект, дом 2"),
+])
+def test_an_adjective_street_name_agrees_with_its_type(text: str, value: str) -> None:
+    assert [item for _, item in found(text, "ru")] == [value]
