@@ -398,11 +398,8 @@ def _agreeing(word: str, kind: str) -> str:
     """`word` (an adjective) with the ending of the type word's gender."""
     stem, ending = word[:-2], word[-2:].lower()
     soft = ending in ("яя", "ее") or (ending == "ий" and stem[-1:].lower() == "н")
-    if kind == "neuter":
-        new = "ее" if soft else "ое"
-    else:
-        new = "яя" if soft else "ая"
-    return stem + new
+    endings = {"neuter": ("ое", "ее"), "feminine": ("ая", "яя")}[kind]
+    return stem + endings[soft]
 
 
 def _agree_with_type(text: str) -> str:
