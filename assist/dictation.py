@@ -229,10 +229,7 @@ class Hypotheses:
     def heard_digits(self, speaker: str, before: float) -> tuple[str, int] | None:
         """The digits `speaker` said in the ADOPT_WITHIN_S before `before`, in order, and the
         last utterance they came from (None: no digits)."""
-        recent = sorted((heard for heard in self._heard.values()
-                         if heard.speaker == speaker and heard.end <= before + 0.5
-                         and before - heard.end <= ADOPT_WITHIN_S),
-                        key=lambda heard: heard.start)
+        recent = self._recent(speaker, before)
         digits = "".join("".join(DIGITS.findall(spoken_to_digits(heard.text)))
                          for heard in recent)
         return (digits, recent[-1].utterance_id) if digits else None
@@ -240,13 +237,17 @@ class Hypotheses:
     def heard_text(self, speaker: str, before: float) -> tuple[str, int] | None:
         """What `speaker` said in the ADOPT_WITHIN_S before `before`, joined in order, and the
         last utterance it came from (None: nothing)."""
-        recent = sorted((heard for heard in self._heard.values()
-                         if heard.speaker == speaker and heard.end <= before + 0.5
-                         and before - heard.end <= ADOPT_WITHIN_S),
-                        key=lambda heard: heard.start)
+        recent = self._recent(speaker, before)
         if not recent:
             return None
         return " ".join(heard.text for heard in recent), recent[-1].utterance_id
+
+    def _recent(self, speaker: str, before: float) -> list[_Heard]:
+        """`speaker`'s utterances that ended in the ADOPT_WITHIN_S before `before`, in order."""
+        return sorted((heard for heard in self._heard.values()
+                       if heard.speaker == speaker and heard.end <= before + 0.5
+                       and before - heard.end <= ADOPT_WITHIN_S),
+                      key=lambda heard: heard.start)
 
     def supports(self, entity: EntityExtracted, value: str) -> bool:
         """Whether one of the hypotheses of the entity's utterance heard `value`."""
