@@ -67,6 +67,11 @@ class Endpointer:
         early = round(config.early_silence_ms * SAMPLE_RATE / 1000 / FRAME)
         self._early_silence = early if 0 < early < self._min_silence else 0
         self._soft_max = int(config.soft_max_s * SAMPLE_RATE)
+        # set by the engine from the call context: the channel dictates (or was just asked
+        # for) an entity, whose groups a short pause past `soft_max_s` must not split (a
+        # slow dictation of eleven digits runs 6-8 s); `min_silence_ms` and the hard limit
+        # still end its window
+        self.dictating = False
         self._max_window = int(config.max_window_s * SAMPLE_RATE)
         self._cut_search = int(config.cut_search_s * SAMPLE_RATE)
         self._min_speech = config.min_speech_ms * SAMPLE_RATE / 1000
@@ -165,7 +170,8 @@ class Endpointer:
         closed: Window | None = None
         if self._silence >= self._min_silence:
             closed = self._close("silence", now)
-        elif spoken >= self._soft_max and self._silence >= self._soft_silence:
+        elif spoken >= self._soft_max and self._silence >= self._soft_silence \
+                and not self.dictating:
             closed = self._close("soft_silence", now)
         elif frame_end - self._window_start >= self._max_window:
             results += self._retract()

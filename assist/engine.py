@@ -404,7 +404,10 @@ class _Call:
         assert self._scheduler is not None
         if blocks is not None:
             self._levels(blocks, now)
+        context = self._pipeline.context
         for channel, endpointer in enumerate(self._endpointers):
+            state = context.state(channel)
+            endpointer.dictating = state.dictating or state.expecting is not None
             items = (endpointer.finish(now) if blocks is None
                      else endpointer.feed(blocks[channel], now, now))
             for item in items:

@@ -11,8 +11,10 @@ from assist.vad import SAMPLE_RATE
 from tests.helpers.fakes import EnergyDetector, silence, tone
 
 
-def run(audio: np.ndarray, config: EndpointConfig | None = None, block: int = 1600) -> list:
+def run(audio: np.ndarray, config: EndpointConfig | None = None, block: int = 1600,
+        dictating: bool = False) -> list:
     endpointer = Endpointer(0, config or EndpointConfig(), EnergyDetector())
+    endpointer.dictating = dictating
     out: list = []
     for offset in range(0, len(audio), block):
         now = (offset + block) / SAMPLE_RATE  # the fake clock: audio time
@@ -72,6 +74,18 @@ def test_soft_limit_ends_long_windows_on_a_short_pause() -> None:
     audio = np.concatenate([tone(5.0), silence(0.2), tone(2.0), silence(1.0)])
     final = finals(run(audio, config))
     assert [w.reason for w in final] == ["soft_silence", "silence"]
+
+
+def test_a_dictation_is_not_cut_at_a_short_pause_past_the_soft_limit() -> None:
+    # eleven digits said slowly run past soft_max_s: the pause before the last group is short
+    config = EndpointConfig(soft_max_s=4.0, soft_silence_ms=120, max_window_s=12.0)
+    audio = np.concatenate([tone(5.0), silence(0.2), tone(2.0), silence(1.0)])
+    final = finals(run(audio, config, dictating=True))
+    assert [w.reason for w in final] == ["silence"]
+    assert final[0].end == pytest.approx(7.2, abs=0.04)
+    # the hard limit still holds
+    long = np.concatenate([tone(5.0), silence(0.2), tone(8.0), silence(1.0)])
+    assert "max_length" in [w.reason for w in finals(run(long, config, dictating=True))]
 
 
 def test_a_stream_ending_inside_the_silence_confirms_the_tentative_window() -> None:
