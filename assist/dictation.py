@@ -301,7 +301,9 @@ def revise_on_readback(check: ReadbackChecked, given: EntityExtracted,
                           if part != "all" and not _said(given.kind, check.repeated, part))
         if not given.uncertain or remaining == given.uncertain:
             return check, None
-        value = check.repeated if _holds_all(given, check.repeated) else given.value
+        # the read-back's words only where they complete the card (a unit it lacked): the
+        # customer's own words otherwise (the operator may misname the city on the way)
+        value = check.repeated if _completes(given, check.repeated) else given.value
         revised = replace(given, entity_id=new_id(), value=value, raw=_raw(given, value),
                           uncertain=remaining, source="readback",
                           supersedes=given.entity_id, at=check.at, corrected=False)
@@ -341,6 +343,14 @@ def _holds_all(given: EntityExtracted, value: str) -> bool:
     if given.kind != "address":
         return True
     return set(address_fields(given.value)) <= set(address_fields(value))
+
+
+def _completes(given: EntityExtracted, value: str) -> bool:
+    """Whether `value` has every part `given` has, and more (an address's unit, say)."""
+    if given.kind != "address":
+        return True
+    ours, theirs = set(address_fields(given.value)), set(address_fields(value))
+    return ours < theirs
 
 
 def _with_street(value: str, source: str) -> str:

@@ -380,3 +380,23 @@ def test_an_english_address_read_back_is_adopted_certain_when_the_street_was_hea
     chooser.choose(said("customer", "Flat 3, 5 Mill Road, Leeds.", 8.0, 23))
     adopted = adopt_readback(operator, "customer", chooser, lambda: 35)
     assert adopted is not None and adopted[0].uncertain == ()
+
+
+def test_a_confirming_address_read_back_keeps_the_customers_words_unless_it_adds_a_part(
+        ) -> None:
+    chooser = hypotheses()
+    card = EntityExtracted(3, "address", "Омск, улица Лесная, дом 26, квартира 14",
+                           "Омск, улица Лесная, дом 26, квартира 14", "customer", 7, (0, 40),
+                           1.0, 4.0, 4.2, uncertain=("apartment",))
+    # the operator misnames the city on the way: the customer's words stay on the card
+    said_back = ReadbackChecked("address", True, (), card.value, "customer", 3,
+                                "Омер, улица Лесная, дом 26, квартира 14", "operator", 4, 9.0)
+    verdict, revised = revise_on_readback(said_back, card, chooser, lambda: 8)
+    assert revised is not None and revised.value == card.value and revised.uncertain == ()
+    # a read-back that adds a part the card lacked completes it with the operator's words
+    short = replace(card, value="Омск, улица Лесная, дом 26", raw="Омск, улица Лесная, дом 26",
+                    uncertain=("apartment",))
+    completed, longer = revise_on_readback(
+        replace(said_back, given=short.value), short, chooser, lambda: 9)
+    assert longer is not None and longer.value == said_back.repeated
+    assert completed.given_entity == 9
