@@ -393,6 +393,7 @@ def test_a_confirming_address_read_back_keeps_the_customers_words_unless_it_adds
                                 "Омер, улица Лесная, дом 26, квартира 14", "operator", 4, 9.0)
     verdict, revised = revise_on_readback(said_back, card, chooser, lambda: 8)
     assert revised is not None and revised.value == card.value and revised.uncertain == ()
+    assert verdict.matched and verdict.given_entity == 8
     # a read-back that adds a part the card lacked completes it with the operator's words
     short = replace(card, value="Омск, улица Лесная, дом 26", raw="Омск, улица Лесная, дом 26",
                     uncertain=("apartment",))
