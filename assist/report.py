@@ -407,9 +407,10 @@ def latency_report(names: Sequence[str | Path], since: str | None = None,
     longest = table("SELECT quantile_cont(\"end\", 0.99) AS q FROM utterances")[0]["q"]
     width = next((step for step in BIN_WIDTHS if (longest or 0.0) / step <= MAX_BINS),
                  BIN_WIDTHS[-1])
-    # TRY_CAST: a finite but absurd "end" (1e11 s) is no bin, not an overflow error
+    # TRY_CAST of the bin's start: a finite but absurd "end" (1e11 s, -9.2e18 s) is no bin,
+    # not an overflow error
     call_time = table(
-        f"SELECT TRY_CAST(floor(\"end\" / {width}) AS BIGINT) * {width} AS start_s, "
+        f"SELECT TRY_CAST(floor(\"end\" / {width}) * {width} AS BIGINT) AS start_s, "
         f"count(*) AS n, {quantiles('latency')} FROM utterances GROUP BY 1 ORDER BY 1")
     steps = [index / CDF_POINTS for index in range(CDF_POINTS + 1)]
     # the utterances' CDF from a t-digest (a fifth of an exact sort's time over millions of

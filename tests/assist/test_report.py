@@ -367,3 +367,17 @@ def test_an_empty_selection_says_so_everywhere(floor: tuple[Path, list[dict]]) -
     assert report_empty(report).startswith("no records match (of ")
     page = render_html(report)
     assert "no records match" in page and "<table" not in page and "<figure" not in page
+
+
+@pytest.mark.parametrize("end", [-9223372036854775296, 1e11, 9.2e18])
+def test_an_absurd_utterance_time_is_no_bin_and_no_overflow(tmp_path: Path, end: float) -> None:
+    # found by the fuzz test: floor(end / width) * width overflowed DuckDB's INT64
+    path = tmp_path / "2026-11-23_anna.jsonl"
+    line = {"kind": "utterance", "call": "c", "operator": "anna", "end": end, "latency": 0.5,
+            "stages": [], "ts": 0.0}
+    normal = dict(line, end=12.0)
+    path.write_text(json.dumps(line) + "\n" + json.dumps(normal) + "\n", encoding="utf-8")
+    report = latency_report([path], operator=None)
+    assert report.utterances == 2
+    assert sum(row["n"] for row in report.call_time) == 2  # each in a bin or in none
+    render_text(report)  # and the text report renders
