@@ -48,7 +48,8 @@ READBACK_S = 20.0  # a read-back is expected this long after the dictation ends
 LOW_CONFIDENCE = -0.45  # a window heard below this average log-probability is unsure whole
 # A window decoded after a prompt (a Russian address) scores higher on the same audio: on the
 # 14 Russian address clips of the dev calls its average log-probability rose by a median of
-# 0.13 (from -0.02 to +0.32), wrong cards as much as right ones, so its bar is raised as much.
+# 0.13 (the rises ranged from -0.02 to +0.32), wrong cards as much as right ones, so its bar
+# is raised as much.
 PROMPTED_SHIFT = 0.13
 CLOSE = 0.25  # hypotheses within this of the best's average log-probability are rivals
 PARTS = re.compile(r"^([^:]+?):")
@@ -413,10 +414,10 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
                    new_id: Callable[[], int]) -> tuple[EntityExtracted, ReadbackChecked] | None:
     """An address the operator read back, where the customer's line left no card («Ростов на
     дону с оборной периодом дом 12 квартира 4»), becomes the customer's card when the
-    customer was heard saying its house and unit numbers, and words
-    close to its street name. Its street stays unsure unless the customer's words were
-    nearly the same. A read-back with any number the customer did not say adopts nothing:
-    operators misread numbers."""
+    customer was heard saying its house and unit numbers and words close to its street
+    name. Its street stays unsure unless the customer's words were nearly the same. A
+    read-back with any number the customer did not say adopts nothing: operators misread
+    numbers."""
     from rapidfuzz import fuzz
 
     heard = hypotheses.heard_text(customer, repeated.start)

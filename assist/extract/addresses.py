@@ -392,6 +392,7 @@ def _comma_after_type(text: str) -> str:
 NEUTER_TYPES = frozenset({"шоссе"})
 FEMININE_TYPES = frozenset({"улица", "набережная", "площадь", "аллея"})
 ADJECTIVE = re.compile(r"[а-яёА-ЯЁ-]{3,}(ая|яя|ое|ее|ий|ый|ой)")
+NAME_GOES_ON = re.compile(r"[ \t]+(?!(?i:дом|д\.)(?![а-яё]))[а-яёА-ЯЁ]")
 
 
 def _agreeing(word: str, kind: str) -> str:
@@ -419,6 +420,8 @@ def _agree_with_type(text: str) -> str:
             between = text[min(word.end(), match.end()) : max(word.start(), match.start())]
             if between.strip() or not ADJECTIVE.fullmatch(word.group()):
                 continue  # only a word right next to the type word, with no comma between
+            if other > index and NAME_GOES_ON.match(text, word.end()):
+                continue  # «улица Красный Путь»: the adjective agrees with its own noun
             out[word.start() : word.end()] = list(_agreeing(word.group(), kind))
     return "".join(out)
 

@@ -175,6 +175,8 @@ def test_a_comma_between_a_street_type_and_its_name_is_read_through(text: str,
     ("Варшавское шоссе, дом 40.", "Варшавское шоссе, дом 40"),
     ("шоссе Энтузиастов, дом 5.", "шоссе Энтузиастов, дом 5"),
     ("Полевая проспект, дом 2.", "Полевая проспект, дом 2"),
+    ("улица Красный Путь, дом 9.", "улица Красный Путь, дом 9"),  # its own noun follows
+    ("улица Лесной дом 3", "улица Лесная дом 3"),
 ])
 def test_an_adjective_street_name_agrees_with_its_type(text: str, value: str) -> None:
     assert [item for _, item in found(text, "ru")] == [value]
