@@ -48,7 +48,6 @@ class CallPlan:
         return self.audio is None
 
 
-
 def live_legs(config: EngineConfig) -> tuple[list[Leg], tuple[str, ...]]:
     """The configured capture devices as legs, with a speaker name per leg."""
     capture = config.capture

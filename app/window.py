@@ -658,20 +658,15 @@ class MainWindow(QMainWindow):
         if card is not None:
             self.on_card_feedback(card.event.card_id, "dismiss")
 
-    def copy_last_entity(self) -> None:
-        """Copy the newest card of any kind (the global Ctrl+Alt+C)."""
-        if not self.entity_cards:
-            self.notify(self.tr("Nothing to copy yet"), 4000)
-            return
-        self.entity_cards[max(self.entity_cards)].copy_value()
-
-    def copy_last(self, kind: str) -> None:
-        """Copy the newest card of a kind (Ctrl+Shift+P/A/E)."""
-        cards = [card for card in self.entity_cards.values() if card.event.kind == kind]
+    def copy_last(self, kind: str | None = None) -> None:
+        """Copy the newest card of a kind (Ctrl+Shift+P/A/E), or of any kind (the global
+        Ctrl+Alt+C)."""
+        cards = [card for card in self.entity_cards.values()
+                 if kind is None or card.event.kind == kind]
         if not cards:
             names = {"phone": self.tr("No phone number yet"), "address": self.tr("No address yet"),
                      "email": self.tr("No e-mail yet")}
-            self.notify(names.get(kind, kind), 4000)
+            self.notify(names.get(kind, kind) if kind else self.tr("Nothing to copy yet"), 4000)
             return
         max(cards, key=lambda card: card.event.entity_id).copy_value()
 
@@ -922,7 +917,7 @@ class MainWindow(QMainWindow):
         if name == "mute":
             self.mute_action.toggle()
         elif name == "copy_entity":
-            self.copy_last_entity()
+            self.copy_last()
 
     def install_tray(self, available: bool | None = None) -> QSystemTrayIcon | None:
         """A tray icon (where the desktop has a tray): show the panel, mute, quit."""
