@@ -270,7 +270,11 @@ def _word_starts(text: str) -> list[int]:
 def find_addresses(text: str, language: str | None = None,
                    extra_names: tuple[str, ...] = ()) -> list[AddressMatch]:
     """Addresses said in `text`, as said (spans and raw from the text itself)."""
-    view = address_view(text, language, extra_names)
+    return _addresses_in(text, address_view(text, language, extra_names))
+
+
+def _addresses_in(text: str, view: str) -> list[AddressMatch]:
+    """`find_addresses` on the address view of `text` already made."""
     found: list[AddressMatch] = []
     for begin, end in sentences(view):
         pieces = chunks(view, begin, end)
@@ -931,7 +935,7 @@ class AddressFinder:
                       restore_street(normalise_address(_ordinal_house(
                           view[address.start : address.end]), context.gazetteer,
                           context.gazetteer_min_score), names, context.gazetteer_min_score))
-                for address in find_addresses(text, context.language, context.gazetteer)]
+                for address in _addresses_in(text, view)]
 
     def compare(self, given: str, repeated: str) -> Verdict | None:
         return compare_addresses(given, repeated)
