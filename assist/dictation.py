@@ -23,6 +23,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
+
 from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
 from assist.extract.addresses import address_fields, street_name
@@ -369,8 +371,6 @@ def _said(kind: str, value: str, part: str) -> bool:
 
 
 def _close_street(check: ReadbackChecked) -> bool:
-    from rapidfuzz import fuzz
-
     for difference in check.differences:
         match = re.match(r"^street:\s*(.*) given, (.*) repeated$", difference)
         if match and fuzz.ratio(match.group(1), match.group(2)) >= STREET_CLOSE:
@@ -418,8 +418,6 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     name. Its street stays unsure unless the customer's words were nearly the same. A
     read-back with any number the customer did not say adopts nothing: operators misread
     numbers."""
-    from rapidfuzz import fuzz
-
     heard = hypotheses.heard_text(customer, repeated.start)
     fields = address_fields(repeated.value)
     if heard is None or "street" not in fields or "house" not in fields:
