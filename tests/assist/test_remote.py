@@ -360,11 +360,9 @@ class Slow(ScriptedRecognizer):
         return super().recognize(audio, language, options)
 
 
-def test_concurrent_worker_reports_each_leg_in_order() -> None:
-    windows = [Window(channel, silence(1.0 if (channel, seq) == (0, 1) else 0.5),
-                      float(seq), float(seq) + 1, float(seq) + 1, float(seq) + 1, "silence",
-                      0.5, seq)
-               for seq in (1, 2, 3) for channel in (0, 1)]
+def run_worker(windows: list[Window], recognizer: Slow, **options: Any) -> list[Outcome]:
+    """Every window through an `AsrWorker` (its threads taking them from one queue), and the
+    outcomes in the order it reported them."""
     queue = list(windows)
     lock = threading.Lock()
 
@@ -373,11 +371,20 @@ def test_concurrent_worker_reports_each_leg_in_order() -> None:
             return queue.pop(0) if queue else None
 
     done: list[Outcome] = []
-    slow = Slow()
-    worker = AsrWorker(slow, load_config(), take, done.append, time.perf_counter,
-                       concurrency=slow.concurrency)
+    worker = AsrWorker(recognizer, load_config(), take, done.append, time.perf_counter,
+                       **options)
     worker.start()
     worker.join(10)
+    return done
+
+
+def test_concurrent_worker_reports_each_leg_in_order() -> None:
+    windows = [Window(channel, silence(1.0 if (channel, seq) == (0, 1) else 0.5),
+                      float(seq), float(seq) + 1, float(seq) + 1, float(seq) + 1, "silence",
+                      0.5, seq)
+               for seq in (1, 2, 3) for channel in (0, 1)]
+    slow = Slow()
+    done = run_worker(windows, slow, concurrency=slow.concurrency)
     assert slow.most == 2
     for channel in (0, 1):
         assert [o.window.seq for o in done if o.window.channel == channel] == [1, 2, 3]
@@ -469,17 +476,6 @@ def test_a_window_that_fails_before_recognition_keeps_its_leg_going() -> None:
 
     windows = [Window(0, silence(0.5), float(seq), float(seq) + 1, float(seq) + 1,
                       float(seq) + 1, "silence", 0.5, seq) for seq in (1, 2)]
-    queue = list(windows)
-    lock = threading.Lock()
-
-    def take() -> Window | None:
-        with lock:
-            return queue.pop(0) if queue else None
-
-    done: list[Outcome] = []
-    worker = AsrWorker(Slow(), load_config(), take, done.append, time.perf_counter,
-                       policy=Failing(), concurrency=2)
-    worker.start()
-    worker.join(10)
+    done = run_worker(windows, Slow(), policy=Failing(), concurrency=2)
     assert [outcome.window.seq for outcome in done] == [1, 2]
     assert all(outcome.error == "policy broke" for outcome in done)
