@@ -349,11 +349,25 @@ def _type_word(lower: str) -> str | None:
     if len(lower) < 5 or RU_TYPE_WORD.match(lower):
         return None
     allowed = 1 if len(lower) < 8 else 2
+    sound = _sound(lower)
     for form in RU_TYPE_FORMS:
-        if len(form) == len(lower) and \
-                sum(a != b for a, b in zip(form, lower, strict=True)) <= allowed:
+        if len(form) == len(lower) and (
+                sum(a != b for a, b in zip(form, lower, strict=True)) <= allowed
+                or sum(a != b for a, b in zip(_sound(form), sound, strict=True)) <= allowed):
             return form
     return None
+
+
+# How a Russian word sounds where Whisper's spelling wanders: unstressed о is heard as а,
+# е / я / э as и («периолог»), and a final voiced consonant is voiceless («-лог» = «-лок»).
+REDUCED = str.maketrans("оеёяэы", "аииии" + "и")
+DEVOICED = str.maketrans("бвгджз", "пфктшс")
+
+
+def _sound(word: str) -> str:
+    """`word` as it sounds, for comparing misheard spellings; the same length."""
+    key = word.translate(REDUCED)
+    return key[:-1] + key[-1:].translate(DEVOICED)
 
 
 def _repair_type_words(text: str, names: list[Gazetteer]) -> str:

@@ -120,6 +120,8 @@ def test_a_street_named_for_a_date_keeps_its_number() -> None:
     ("Никитский пульвар, дом 9, квартира 3.", "Никитский бульвар, дом 9, квартира 3"),
     ("Лиговский праспект, дом 50, офис 7.", "Лиговский проспект, дом 50, офис 7"),
     ("улицо Пушкина, дом 5", "улица Пушкина, дом 5"),
+    # heard as it sounds: reduced vowels and a devoiced last letter («-лог» for «-лок»)
+    ("Казань, Лесной периолог, дом 3, квартира 12.", "Казань, Лесной переулок, дом 3, квартира 12"),
 ])
 def test_a_misheard_street_type_word_is_read_as_said(text: str, value: str) -> None:
     assert [item for _, item in found(text, "ru")] == [value]
