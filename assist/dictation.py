@@ -20,9 +20,11 @@ The call pipeline uses these on its own thread:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import phonenumbers
 from rapidfuzz import fuzz
 
 from assist.context import CallContext
@@ -40,9 +42,20 @@ ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"address|ship\w*\s+(?:it|to)|deliver|mail\s+it|postcode|zip\s+code|адрес|куда\s+"
         r"(?:доставить|привезти|отправить)|проживаете|живете|живёте", re.I)),
     ("phone", re.compile(
-        r"phone|number|reach\s+you|call\s+you|телефон|номер|перезвонить|позвонить|"
-        r"связаться", re.I)),
+        r"phone|number|reach\s+you|call\s+you|\bmobile\b|\bcell\b|landline|extension|"
+        r"(?:direct|office|home|work|daytime|contact|callback)\s+line\b|телефон|номер|"
+        r"перезвонить|позвонить|связаться|мобильн|сотов|городск\w*\s*(?:\?|$)|добавочн",
+        re.I)),
 )
+# A question word alone asks for an address in a contact center («Куда везём?», "Where
+# should the documents go?"), unless a noun above named the thing («куда перезвонить, на
+# какой номер?» asks for a phone).
+WHERE = re.compile(r"\b(?:от)?куда\b|\bwhere\s+(?:do|does|should|shall|can|could|will|would|is|"
+                   r"are)\b", re.I)
+# A short question that starts with "and" asks for the same kind as the question before it
+# («А кресло на дачу?», "And the second one?").
+FOLLOW_UP = re.compile(r"^\W*(?:а|и|and|also)\b[^.!]{0,40}\?\W*$", re.I)
+FOLLOW_UP_S = 60.0  # ... when that question was this recent
 DIGITS = re.compile(r"\d")
 DICTATING_DIGITS = 4  # a window with this many digits (or number words) is dictation
 EXPECT_S = 30.0  # an unanswered ask lapses after this long
@@ -77,7 +90,7 @@ def asked_for(text: str) -> str | None:
     for kind, cue in ASKS:
         if cue.search(text):
             return kind
-    return None
+    return "address" if WHERE.search(text) else None
 
 
 class Expectations:
@@ -90,6 +103,7 @@ class Expectations:
         self._readback_s = readback_s
         self._since: dict[int, float] = {}  # channel -> when its expectation was set
         self._dictated: float | None = None  # when the latest dictation to read back ended
+        self._asked_kind: tuple[str, float] | None = None  # the last ask's kind, and when
 
     def __call__(self, context: CallContext, event: Event) -> None:
         if isinstance(event, TranscriptUpdated) and event.final:
@@ -126,8 +140,13 @@ class Expectations:
         if digit_count(event.text) >= DICTATING_DIGITS:
             return  # a read-back, not a question
         kind = asked_for(event.text)
+        if kind is None and self._asked_kind is not None and FOLLOW_UP.match(event.text):
+            kind, at = self._asked_kind
+            if event.start - at > FOLLOW_UP_S:
+                kind = None
         if kind is None:
             return
+        self._asked_kind = (kind, event.end)
         self._read_back(context)  # a new question: the last dictation was dealt with
         for channel, speaker in enumerate(context.speakers):
             if speaker != self._asker:
@@ -382,9 +401,12 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
                    new_id: Callable[[], int]) -> tuple[EntityExtracted, ReadbackChecked] | None:
     """A number the operator read back, where the customer's own card is missing (their
     line lost or split it), becomes the customer's card when the digits the customer was
-    heard saying just before are, in order, the end of it, with at most the country or
-    trunk digit unheard. A read-back that changes any heard digit adopts nothing. An address
-    read back is adopted the same way: see `_adopt_address`."""
+    heard saying just before are, in order, the end of it, but for at most
+    `ADOPT_EDITS` digits: one their line lost or heard extra, or one heard otherwise.
+    - Digits only the operator said are marked unsure on the card.
+    - A digit the customer was heard saying otherwise stays theirs on the card, and the
+      verdict is a mismatch there: one of the two misheard it, and the operator asks.
+    An address read back is adopted the same way: see `_adopt_address`."""
     if repeated.kind == "address":
         return _adopt_address(repeated, customer, hypotheses, new_id)
     if repeated.kind != "phone":
@@ -393,17 +415,88 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     if heard is None:
         return None
     digits, utterance = heard
-    wanted = "".join(DIGITS.findall(repeated.value))
-    tail = digits[-(len(wanted) - 1):] if len(digits) >= len(wanted) - 1 else digits
-    if len(tail) < len(wanted) - 1 or not wanted.endswith(tail):
-        return None  # every digit but the country's (or trunk) one must have been heard
-    card = replace(repeated, entity_id=new_id(), speaker=customer, utterance_id=utterance,
-                   span=(0, 0), uncertain=(), source="readback", supersedes=None,
-                   corrected=False)
-    verdict = ReadbackChecked(repeated.kind, True, (), card.value, customer, card.entity_id,
-                              repeated.value, repeated.speaker, repeated.entity_id,
-                              repeated.at)
-    return card, verdict
+    national = _national(repeated.value)
+    if national is None:
+        return None
+    country = repeated.value[: len(repeated.value) - len(national)]  # "+1", "+7", "+44"
+    substituted, unheard, extra = _align(national, digits)
+    if len(substituted) > 1 or len(substituted) + len(unheard) + extra > ADOPT_EDITS:
+        return None
+    value = list(national)
+    for position, digit in substituted:
+        value[position] = digit
+    card_value = country + "".join(value)
+    if not _valid_phone(card_value):
+        return None
+    verdict = finder("phone").compare(card_value, repeated.value)
+    if verdict is None:
+        return None
+    matched, differences = verdict
+    unsure = [f"digit {len(country) + position}" for position in sorted(unheard)]
+    if extra:
+        unsure.append("all")  # the customer's line heard a digit the read-back lacks
+    unsure += [_part(difference) for difference in differences]
+    card = replace(repeated, entity_id=new_id(), value=card_value, raw=card_value,
+                   speaker=customer, utterance_id=utterance, span=(0, 0),
+                   uncertain=tuple(dict.fromkeys(unsure)), source="readback",
+                   supersedes=None, corrected=False)
+    check = ReadbackChecked(repeated.kind, matched, differences, card.value, customer,
+                            card.entity_id, repeated.value, repeated.speaker,
+                            repeated.entity_id, repeated.at)
+    return card, check
+
+
+ADOPT_EDITS = 2  # digits a read-back may differ in from what the customer's line heard
+
+
+def _national(value: str) -> str | None:
+    """The national significant digits of an E.164 number ("+14155550132" → "4155550132")."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    return national if value.endswith(national) else None
+
+
+def _valid_phone(value: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _align(national: str, heard: str) -> tuple[list[tuple[int, str]], list[int], int]:
+    """The cheapest edit alignment of a read-back's national digits with the end of the
+    digits heard from the customer (earlier heard digits, a trunk «8» or a country code
+    are skipped free): the positions of `national` heard as another digit, with that
+    digit; the positions their line did not hear; how many extra digits it heard."""
+    rows, cols = len(national) + 1, len(heard) + 1
+    cost = [[0] * cols for _ in range(rows)]
+    for row in range(1, rows):
+        cost[row][0] = row
+        for col in range(1, cols):
+            cost[row][col] = min(
+                cost[row - 1][col - 1] + (national[row - 1] != heard[col - 1]),
+                cost[row - 1][col] + 1,  # a digit read back that the customer's line lost
+                cost[row][col - 1] + 1)  # a digit the customer's line heard extra
+    substituted: list[tuple[int, str]] = []
+    unheard: list[int] = []
+    extra = 0
+    row, col = rows - 1, cols - 1
+    while row > 0:
+        differs = col > 0 and national[row - 1] != heard[col - 1]
+        if col > 0 and cost[row][col] == cost[row - 1][col - 1] + differs:
+            if differs:
+                substituted.append((row - 1, heard[col - 1]))
+            row, col = row - 1, col - 1
+        elif cost[row][col] == cost[row - 1][col] + 1:
+            unheard.append(row - 1)
+            row -= 1
+        else:
+            extra += 1
+            col -= 1
+    return substituted, unheard, extra
 
 
 ADOPT_STREET = 70  # how close (rapidfuzz partial ratio) the customer's words are to the street
@@ -415,29 +508,63 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     """An address the operator read back, where the customer's line left no card («Ростов на
     дону с оборной периодом дом 12 квартира 4»), becomes the customer's card when the
     customer was heard saying its house and unit numbers and words close to its street
-    name. Its street stays unsure unless the customer's words were nearly the same. A
-    read-back with any number the customer did not say adopts nothing: operators misread
-    numbers."""
+    name. Its street stays unsure unless the customer's words were nearly the same.
+    - One number read back one digit off a number the customer said (6500 for 6400) makes
+      the card with the customer's number, marked unsure, and a mismatch: operators
+      misread numbers, and the line mishears them.
+    - A read-back with any other number the customer did not say adopts nothing."""
     heard = hypotheses.heard_text(customer, repeated.start)
     fields = address_fields(repeated.value)
     if heard is None or "street" not in fields or "house" not in fields:
         return None
     text, utterance = heard
     numbers = re.findall(r"\d+[а-яa-z]?", spoken_to_digits(text).lower())
-    wanted = [fields[part] for part in ("house", "building", "structure", "apartment")
-              if part in fields]
-    for number in set(wanted):  # every number read back was heard from the customer
-        if numbers.count(number) < wanted.count(number):
-            return None
+    parts = [part for part in ("house", "building", "structure", "apartment") if part in fields]
+    fits, off = _one_number_off([fields[part] for part in parts], numbers)
+    if not fits:
+        return None
     said = text.lower().replace("ё", "е")
     street = fields["street"]
     score = fuzz.partial_ratio(street, said)
     if score < ADOPT_STREET:
         return None
-    card = replace(repeated, entity_id=new_id(), speaker=customer, utterance_id=utterance,
-                   span=(0, 0), uncertain=() if score >= SURE_STREET else ("street",),
+    value, unsure = repeated.value, [] if score >= SURE_STREET else ["street"]
+    if off is not None:  # one number the customer was heard saying otherwise: theirs, asked
+        read, theirs = off
+        if len(re.findall(rf"(?<!\d){read}(?![\dа-яa-z])", value, re.I)) != 1:
+            return None
+        value = re.sub(rf"(?<!\d){read}(?![\dа-яa-z])", theirs, value, flags=re.I)
+        unsure += [part for part in parts if fields[part] == read]
+    verdict = finder("address").compare(value, repeated.value)
+    if verdict is None or verdict[0] != (off is None):
+        return None
+    card = replace(repeated, entity_id=new_id(), value=value, raw=value, speaker=customer,
+                   utterance_id=utterance, span=(0, 0), uncertain=tuple(unsure),
                    source="readback", supersedes=None, corrected=False)
-    verdict = ReadbackChecked(repeated.kind, True, (), card.value, customer, card.entity_id,
-                              repeated.value, repeated.speaker, repeated.entity_id,
-                              repeated.at)
-    return card, verdict
+    check = ReadbackChecked(repeated.kind, verdict[0], verdict[1], card.value, customer,
+                            card.entity_id, repeated.value, repeated.speaker,
+                            repeated.entity_id, repeated.at)
+    return card, check
+
+
+def _one_number_off(wanted: list[str], numbers: list[str]
+                    ) -> tuple[bool, tuple[str, str] | None]:
+    """Whether the numbers read back fit what the customer was heard saying, and the one
+    that is off: (True, None) when every one was heard; (True, (read back, heard)) when all
+    but one were, and exactly one other number they said has its length and differs from
+    it in one digit (6500 read back, 6400 said: an operator's usual slip, or the line's)."""
+    left = Counter(numbers)
+    missing: list[str] = []
+    for number in wanted:
+        if left[number] > 0:
+            left[number] -= 1
+        else:
+            missing.append(number)
+    if not missing:
+        return True, None
+    if len(missing) > 1:
+        return False, None
+    read = missing[0]
+    near = {number for number, count in left.items() if count > 0 and len(number) == len(read)
+            and sum(a != b for a, b in zip(number, read, strict=True)) == 1}
+    return (True, (read, near.pop())) if len(near) == 1 else (False, None)

@@ -57,6 +57,39 @@ def test_the_operator_asking_makes_the_customer_expect_that_kind() -> None:
     assert context.state(1).expecting is None and not context.state(1).dictating
 
 
+def test_asks_without_the_word_phone_or_address_are_asks_too() -> None:
+    # the kind of line, or a question word alone: how operators ask in a contact center
+    assert asked_for("Is there a direct line as well?") == "phone"
+    assert asked_for("And a cell?") == "phone"
+    assert asked_for("Продиктуйте, пожалуйста, ваш мобильный.") == "phone"
+    assert asked_for("Куда приехать мастеру?") == "address"
+    assert asked_for("Where should the parcel go?") == "address"
+    assert asked_for("Откуда забрать груз?") == "address"
+    # a noun names the thing: «куда перезвонить» asks for a number
+    assert asked_for("Куда вам перезвонить, на какой номер?") == "phone"
+    assert asked_for("Where did you buy the kettle?") is None
+    assert asked_for("Как вам удобнее?") is None
+
+
+def test_a_short_follow_up_question_asks_for_the_same_kind_again() -> None:
+    context = CallContext(("operator", "customer"))
+    writer = Expectations()
+    writer(context, said("operator", "Куда доставить шкаф?", 1.0))
+    writer(context, entity("address", "Казань, улица Гоголя, дом 4"))
+    assert context.state(1).expecting is None
+    writer(context, said("operator", "А стол на склад?", 8.0))
+    assert context.state(1).expecting == "address"
+    # a follow-up long after the ask, or a statement, asks for nothing
+    later = CallContext(("operator", "customer"))
+    writer = Expectations()
+    writer(later, said("operator", "What's your phone number?", 1.0))
+    writer(later, entity("phone", "+14155550132"))
+    writer(later, said("operator", "And the reason for the call?", 200.0))
+    assert later.state(1).expecting is None
+    writer(later, said("operator", "And thank you.", 202.0))
+    assert later.state(1).expecting is None
+
+
 def test_a_read_back_is_no_question_and_an_old_ask_lapses() -> None:
     context = CallContext(("operator", "customer"))
     writer = Expectations(expect_s=30.0)
@@ -217,9 +250,54 @@ def test_a_read_back_becomes_the_customers_card_when_their_digits_end_it() -> No
     assert card.speaker == "customer" and card.value == "+78314331905"
     assert card.source == "readback" and card.utterance_id == 9 and card.entity_id == 11
     assert verdict.matched and verdict.given_entity == 11 and verdict.repeated_entity == 2
-    # a read-back that changes a digit the customer was heard saying adopts nothing
+    # a read-back that changes a digit the customer was heard saying: their digit stays on
+    # the card, marked, and the verdict is a mismatch for the operator to ask about
     wrong = replace(operator, value="+78314331906")
-    assert adopt_readback(wrong, "customer", chooser, lambda: 12) is None
+    adopted = adopt_readback(wrong, "customer", chooser, lambda: 12)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.value == "+78314331905" and card.uncertain == ("digit 11",)
+    assert not verdict.matched and verdict.differences == ("digit 11: 5 given, 6 repeated",)
+    # two digits changed is another number, or too garbled to tell: nothing is adopted
+    other = replace(operator, value="+78314331966")
+    assert adopt_readback(other, "customer", chooser, lambda: 13) is None
+
+
+def test_a_digit_the_customers_line_lost_is_taken_from_the_read_back_and_marked() -> None:
+    chooser = hypotheses()
+    # "six four six, double two eight, nine oh one five": the line lost one of the twos
+    chooser.choose(said("customer", "Okay, 646.289015.", 4.0, 3))
+    operator = EntityExtracted(2, "phone", "646-228-9015", "+16462289015", "operator", 4,
+                               (0, 12), 7.0, 9.5, 10.0)
+    adopted = adopt_readback(operator, "customer", chooser, lambda: 5)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.value == "+16462289015" and verdict.matched
+    assert card.uncertain == ("digit 5",)  # only the operator said it
+    # and a slip on the last digit besides: the customer's digit, the mismatch shown
+    slip = replace(operator, value="+16462289016")
+    adopted = adopt_readback(slip, "customer", chooser, lambda: 6)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.value == "+16462289015" and not verdict.matched
+    assert set(card.uncertain) == {"digit 5", "digit 11"}
+
+
+def test_an_address_read_back_one_digit_off_gives_the_customers_number_and_a_mismatch(
+        ) -> None:
+    chooser = hypotheses()
+    # "Boulevard" lost on the line: no card from the customer's words
+    chooser.choose(said("customer", "6400 sunset with ARDS, Los Angeles.", 20.0, 5))
+    operator = EntityExtracted(2, "address", "6500 Sunset Boulevard", "6500 Sunset Boulevard",
+                               "operator", 6, (0, 21), 24.0, 27.0, 27.5)
+    adopted = adopt_readback(operator, "customer", chooser, lambda: 7)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.value == "6400 Sunset Boulevard" and card.uncertain == ("house",)
+    assert not verdict.matched and verdict.given == "6400 Sunset Boulevard"
+    # a number far from anything the customer said adopts nothing
+    far = replace(operator, value="9100 Sunset Boulevard", raw="9100 Sunset Boulevard")
+    assert adopt_readback(far, "customer", chooser, lambda: 8) is None
 
 
 def test_the_read_backs_street_name_corrects_a_mangled_one() -> None:
