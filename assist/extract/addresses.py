@@ -344,6 +344,10 @@ EN_HOUSE_COMMA = re.compile(
     rf"(?<![\w.,-])\d{{1,6}}(,)(?=\s+(?:{EN_NAME}\s+){{1,3}}{EN_SUFFIX}(?![\w]))")
 
 
+# "suite" sounds as "sweet", and Whisper writes it so ("Commerce Parkway, sweet 300")
+SWEET = re.compile(r"\b[Ss]weet(?=,?\s+#?\d)")
+
+
 def _type_word(lower: str) -> str | None:
     """The street type form a misheard word stands for, if one is near enough."""
     if len(lower) < 5 or RU_TYPE_WORD.match(lower):
@@ -457,6 +461,8 @@ def address_view(text: str, language: str | None = None, extra_names: tuple[str,
     names = [gazetteer(item, extra_names) for item in languages]
     if "ru" in languages:
         text = _agree_with_type(_comma_after_type(_repair_type_words(text, names)))
+    if "en" in languages:
+        text = SWEET.sub(lambda match: match.group()[0] + "uite", text)
     view = list(text)
     words = list(WORD.finditer(text))
     lowers = [match.group().lower().replace("ё", "е") for match in words]
@@ -910,7 +916,8 @@ def compare_addresses(given: str, repeated: str) -> Verdict | None:
         "street" in first and "street" in second
         and same_street(first["street"], second["street"], 70, partial=True)
     )
-    if not one_street and first.get("house") != second.get("house"):
+    if not one_street and first.get("house") != second.get("house") and \
+            not _same_numbers(first, second):
         return None
     differences: list[str] = []
     kinds = street_kind(given), street_kind(repeated)
@@ -920,10 +927,42 @@ def compare_addresses(given: str, repeated: str) -> Verdict | None:
         a, b = first.get(name), second.get(name)
         if a is None or b is None:
             continue
-        equal = same_street(a, b, 85) if name == "street" else a == b
+        equal = (same_street(a, b, 85) or _directional_moved(a, b, given, repeated)
+                 if name == "street" else a == b)
         if not equal:
             differences.append(f"{name}: {a} given, {b} repeated")
     return not differences, tuple(differences)
+
+
+NUMBER_FIELDS = ("house", "building", "structure", "apartment")
+DIRECTIONALS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
+                          "southeast", "southwest"})
+
+
+def _same_numbers(first: dict[str, str], second: dict[str, str]) -> bool:
+    """Whether two addresses whose street names differ are still one address read back: two
+    or more number fields in both, all equal but at most one, one digit off («27 Fistle
+    Street, flat 1» read back as «37th Assault Street, Flat 1»: the line mangled the name
+    and the operator slipped on the house)."""
+    shared = [name for name in NUMBER_FIELDS if name in first and name in second]
+    off = [name for name in shared if first[name] != second[name]]
+    return len(shared) >= 2 and (not off or (
+        len(off) == 1 and len(first[off[0]]) == len(second[off[0]])
+        and sum(a != b for a, b in zip(first[off[0]], second[off[0]], strict=True)) == 1))
+
+
+def _directional_moved(first: str, second: str, given: str, repeated: str) -> bool:
+    """Whether two street names differ only in a directional that the one lacking it has
+    right after a comma ("King Street, West Toronto": Whisper's comma moved "West" into the
+    city). A directional truly left out stays a difference: King Street and King Street
+    West are two streets."""
+    ours, theirs = set(first.split()), set(second.split())
+    extra = ours ^ theirs
+    if len(extra) != 1 or not extra <= DIRECTIONALS:
+        return False
+    word = next(iter(extra))
+    lacking = repeated if word in ours else given
+    return re.search(rf",\s*{word}\b", lacking, re.I) is not None
 
 
 ORDINAL_HOUSE = re.compile(rf"^(\d{{1,5}})(?:st|nd|rd|th)(?=\s+{EN_WORD_NAME})")

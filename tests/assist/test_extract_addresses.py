@@ -182,3 +182,17 @@ def test_a_comma_between_a_street_type_and_its_name_is_read_through(text: str,
 ])
 def test_an_adjective_street_name_agrees_with_its_type(text: str, value: str) -> None:
     assert [item for _, item in found(text, "ru")] == [value]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # "suite" sounds as "sweet", and Whisper writes it so
+    ("Ship it to 880 Harbor Parkway, sweet 410, Tampa.", "880 Harbor Parkway, suite 410, Tampa"),
+    ("880 Harbor Parkway Sweet 410", "880 Harbor Parkway Suite 410"),
+])
+def test_a_suite_heard_as_sweet_is_the_unit(text: str, value: str) -> None:
+    assert [item for _, item in found(text, "en")] == [value]
+
+
+def test_sweet_without_a_number_is_a_word() -> None:
+    assert found("That's sweet, 880 Harbor Parkway.", "en") == [
+        ("880 Harbor Parkway", "880 Harbor Parkway")]
