@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
-from assist.extract.addresses import address_fields, street_name
+from assist.extract.addresses import EIGHT_AS_A, address_fields, street_name
 from assist.extract.gazetteer import gazetteer
 from assist.extract.numbers import spoken_to_digits
 from assist.extract.registry import Found, finder
@@ -292,6 +292,8 @@ def _address_doubts(entity: EntityExtracted, heard: _Heard) -> list[str]:
             # «квартира 9 роста»: «девяносто» heard as a number and the rest of its word
             fields = address_fields(entity.value)
             doubts.append("apartment" if "apartment" in fields else "house")
+    if EIGHT_AS_A.search(entity.raw):
+        doubts.append("house")  # "A06" read as 806: the finder's guess
     name = street_name(entity.value)
     known = gazetteer(heard.language if heard.language in ("ru", "en") else "en")
     if name and known.proper(name) is None and not all(

@@ -346,6 +346,18 @@ EN_HOUSE_COMMA = re.compile(
 
 # "suite" sounds as "sweet", and Whisper writes it so ("Commerce Parkway, sweet 300")
 SWEET = re.compile(r"\b[Ss]weet(?=,?\s+#?\d)")
+# "eight oh six Pine Ridge Court" heard as "A06 Pine Ridge Court": a house number that
+# starts with the letter A, right before a street (a unit "A06" is said after its word)
+EIGHT_AS_A = re.compile(
+    rf"(?<![\w#-])A(?=\d{{1,4}},?\s+(?:{EN_NAME}\s+){{1,3}}{EN_SUFFIX}(?![\w]))")
+UNIT_BEFORE = re.compile(r"(?i:apartment|apt\.?|suite|unit|flat|no\.?)\s*$")
+
+
+def _eight_as_a(text: str) -> str:
+    """`text` with "A06 Pine Ridge Court" read as 806; the same length."""
+    return EIGHT_AS_A.sub(
+        lambda match: match.group() if UNIT_BEFORE.search(text, 0, match.start()) else "8",
+        text)
 
 
 def _type_word(lower: str) -> str | None:
@@ -462,7 +474,7 @@ def address_view(text: str, language: str | None = None, extra_names: tuple[str,
     if "ru" in languages:
         text = _agree_with_type(_comma_after_type(_repair_type_words(text, names)))
     if "en" in languages:
-        text = SWEET.sub(lambda match: match.group()[0] + "uite", text)
+        text = _eight_as_a(SWEET.sub(lambda match: match.group()[0] + "uite", text))
     view = list(text)
     words = list(WORD.finditer(text))
     lowers = [match.group().lower().replace("ё", "е") for match in words]

@@ -424,6 +424,18 @@ def test_a_number_run_into_a_word_fragment_makes_that_part_uncertain() -> None:
     assert chooser.uncertain(clean) == ()
 
 
+def test_a_house_read_from_a_letter_is_uncertain() -> None:
+    # "eight twelve Maple Avenue" heard as "A12 Maple Avenue": the card says 812, and asks
+    chooser = hypotheses()
+    chooser.choose(said("customer", "A12 Maple Avenue, Tulsa.", 1.0, 11))
+    found = [item for item in extract("A12 Maple Avenue, Tulsa.", ENGLISH)
+             if item.kind == "address"]
+    assert [item.value for item in found] == ["812 Maple Avenue, Tulsa"]
+    card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 11,
+                           (0, len(found[0].raw)), 1.0, 3.0, 3.2)
+    assert "house" in chooser.uncertain(card)
+
+
 def _operator_address(value: str, entity_id: int = 20) -> EntityExtracted:
     return EntityExtracted(entity_id, "address", value, value, "operator", 30, (0, len(value)),
                            12.0, 14.0, 14.5)

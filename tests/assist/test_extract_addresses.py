@@ -196,3 +196,18 @@ def test_a_suite_heard_as_sweet_is_the_unit(text: str, value: str) -> None:
 def test_sweet_without_a_number_is_a_word() -> None:
     assert found("That's sweet, 880 Harbor Parkway.", "en") == [
         ("880 Harbor Parkway", "880 Harbor Parkway")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # "eight oh six" heard as "A06", right before a street: the house number 806
+    ("A06 Linden Hollow Court, Reno.", "806 Linden Hollow Court, Reno"),
+    ("It's A14 Maple Avenue.", "814 Maple Avenue"),
+    # a unit named with a letter keeps it
+    ("Flat 3, 12 Maple Avenue", "Flat 3, 12 Maple Avenue"),
+])
+def test_a_house_number_heard_with_a_for_eight_is_read_as_said(text: str, value: str) -> None:
+    assert [item for _, item in found(text, "en")] == [value]
+
+
+def test_a_letter_a_after_a_unit_word_stays_a_letter() -> None:
+    assert all("8" not in value for _, value in found("Unit A14 Maple Avenue, Reno", "en"))
