@@ -520,7 +520,8 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     if heard is None or "street" not in fields or "house" not in fields:
         return None
     text, utterance = heard
-    numbers = re.findall(r"\d+[а-яa-z]?", spoken_to_digits(text).lower())
+    digits = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", spoken_to_digits(text))  # "6,400"
+    numbers = re.findall(r"\d+[а-яa-z]?", digits.lower())
     parts = [part for part in ("house", "building", "structure", "apartment") if part in fields]
     fits, off = _one_number_off([fields[part] for part in parts], numbers)
     if not fits:

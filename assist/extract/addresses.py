@@ -733,6 +733,7 @@ def _core_inside(text: str, pieces: list[Chunk], index: int) -> tuple[AddressMat
 def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: float = 85.0) -> str:
     """Number words as digits, spacing tidied, a misheard street name corrected by the gazetteer."""
     value = re.sub(r"\s+", " ", spoken_to_digits(raw)).strip()
+    value = re.sub(r"(?<=\d)[_,](?=\d{3}(?!\d)\s+[A-Za-z])", "", value)  # 6,400 Sunset: 6400
     if not gazetteer:
         return value
     name = street_name(value)

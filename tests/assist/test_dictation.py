@@ -287,7 +287,7 @@ def test_an_address_read_back_one_digit_off_gives_the_customers_number_and_a_mis
         ) -> None:
     chooser = hypotheses()
     # "Boulevard" lost on the line: no card from the customer's words
-    chooser.choose(said("customer", "6400 sunset with ARDS, Los Angeles.", 20.0, 5))
+    chooser.choose(said("customer", "6,400 sunset with ARDS, Los Angeles.", 20.0, 5))
     operator = EntityExtracted(2, "address", "6500 Sunset Boulevard", "6500 Sunset Boulevard",
                                "operator", 6, (0, 21), 24.0, 27.0, 27.5)
     adopted = adopt_readback(operator, "customer", chooser, lambda: 7)

@@ -211,3 +211,8 @@ def test_a_house_number_heard_with_a_for_eight_is_read_as_said(text: str, value:
 
 def test_a_letter_a_after_a_unit_word_stays_a_letter() -> None:
     assert all("8" not in value for _, value in found("Unit A14 Maple Avenue, Reno", "en"))
+
+
+def test_a_house_number_written_with_a_thousands_comma_is_one_number() -> None:
+    assert found("6,400 Sunset Boulevard, Los Angeles", "en") == [
+        ("6,400 Sunset Boulevard, Los Angeles", "6400 Sunset Boulevard, Los Angeles")]
