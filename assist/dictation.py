@@ -78,6 +78,7 @@ STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the ca
 # correction: the customer's line mangles street names, operators misread numbers
 KEEP_S = 600.0  # hypotheses are kept this long: past the read-back window (300 s by default)
 ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
+ADOPT_EDITS = 2  # digits a read-back may differ in from what the customer's line heard
 
 
 def digit_count(text: str) -> int:
@@ -448,9 +449,6 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     return card, check
 
 
-ADOPT_EDITS = 2  # digits a read-back may differ in from what the customer's line heard
-
-
 def _national(value: str) -> str | None:
     """The national significant digits of an E.164 number ("+14155550132" → "4155550132")."""
     try:
@@ -534,9 +532,10 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     value, unsure = repeated.value, [] if score >= SURE_STREET else ["street"]
     if off is not None:  # one number the customer was heard saying otherwise: theirs, asked
         read, theirs = off
-        if len(re.findall(rf"(?<!\d){read}(?![\dа-яa-z])", value, re.I)) != 1:
+        number = re.compile(rf"(?<!\d){re.escape(read)}(?![\dа-яa-z])", re.I)
+        if len(number.findall(value)) != 1:
             return None
-        value = re.sub(rf"(?<!\d){read}(?![\dа-яa-z])", theirs, value, flags=re.I)
+        value = number.sub(theirs, value)
         unsure += [part for part in parts if fields[part] == read]
     verdict = finder("address").compare(value, repeated.value)
     if verdict is None or verdict[0] != (off is None):

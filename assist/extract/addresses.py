@@ -376,7 +376,7 @@ def _type_word(lower: str) -> str | None:
 
 # How a Russian word sounds where Whisper's spelling wanders: unstressed о is heard as а,
 # е / я / э as и («периолог»), and a final voiced consonant is voiceless («-лог» = «-лок»).
-REDUCED = str.maketrans("оеёяэы", "аииии" + "и")
+REDUCED = str.maketrans("оеёяэы", "аиииии")
 DEVOICED = str.maketrans("бвгджз", "пфктшс")
 
 
