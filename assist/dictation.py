@@ -79,6 +79,8 @@ STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the ca
 KEEP_S = 600.0  # hypotheses are kept this long: past the read-back window (300 s by default)
 ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
 ADOPT_EDITS = 2  # digits a read-back may differ in from what the customer's line heard
+CONTINUED = 2  # a window may finish a number begun in the speaker's last this many windows
+CONTINUE_S = 10.0  # ... that ended this recently (groups with pauses: "416 | 928 | 3371")
 
 
 def digit_count(text: str) -> int:
@@ -188,12 +190,14 @@ class Hypotheses:
     def __init__(self, extract: Extract) -> None:
         self._extract = extract
         self._heard: dict[int, _Heard] = {}
-        self._last: dict[str, str] = {}  # speaker -> their previous utterance's text
+        # speaker -> their last utterances (end, text), which a dictation may continue
+        self._last: dict[str, list[tuple[float, str]]] = {}
 
     def choose(self, event: TranscriptUpdated) -> TranscriptUpdated:
         """The hypothesis to believe: the best, unless it holds no entity and a close rival
         does (read with the speaker's previous utterance, which a dictation may continue)."""
-        previous = self._last.get(event.speaker, "")
+        previous = " ".join(text for end, text in self._last.get(event.speaker, [])
+                            if event.start - end <= CONTINUE_S)
         best = event.avg_logprob or 0.0
         close = [(text, score) for text, score in [(event.text, best), *event.alternatives]
                  if best - score <= CLOSE]
@@ -208,7 +212,8 @@ class Hypotheses:
             chosen.speaker, chosen.utterance_id, chosen.start, chosen.end, chosen.text,
             chosen.language, chosen.avg_logprob,
             tuple(text for text, _ in close if text != chosen.text), chosen.prompted)
-        self._last[event.speaker] = chosen.text
+        self._last[event.speaker] = [*self._last.get(event.speaker, []),
+                                     (chosen.end, chosen.text)][-CONTINUED:]
         return chosen
 
     def _forget_before(self, time: float) -> None:

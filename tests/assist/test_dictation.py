@@ -183,6 +183,19 @@ def test_a_number_split_over_two_windows_validates_with_the_previous_one() -> No
     assert chooser.choose(second).text == "5 5 5 0 1 3 2."
 
 
+def test_a_number_split_over_three_windows_validates_with_the_two_before() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "Four one five,", 1.0, 1))
+    chooser.choose(said("customer", "five five five,", 3.5, 2))
+    last = said("customer", "Oh one tree too.", 6.0, 3,
+                alternatives=(("0 1 3 2.", -0.35),), logprob=-0.3)
+    assert chooser.choose(last).text == "0 1 3 2."
+    # windows long before are another matter: the best hypothesis stays
+    later = said("customer", "Oh one tree too.", 60.0, 4,
+                 alternatives=(("0 1 3 2.", -0.35),), logprob=-0.3)
+    assert chooser.choose(later).text == "Oh one tree too."
+
+
 def test_digits_the_rivals_disagree_on_are_uncertain() -> None:
     chooser = hypotheses()
     chooser.choose(said("customer", "415 555 0132.", 1.0, 7,
