@@ -59,12 +59,12 @@ def test_the_operator_asking_makes_the_customer_expect_that_kind() -> None:
 
 def test_asks_without_the_word_phone_or_address_are_asks_too() -> None:
     # the kind of line, or a question word alone: how operators ask in a contact center
-    assert asked_for("Is there a direct line as well?") == "phone"
+    assert asked_for("Do you have a direct line?") == "phone"
     assert asked_for("And a cell?") == "phone"
-    assert asked_for("Продиктуйте, пожалуйста, ваш мобильный.") == "phone"
-    assert asked_for("Куда приехать мастеру?") == "address"
+    assert asked_for("А сотовый у вас есть?") == "phone"
+    assert asked_for("Куда подъехать курьеру?") == "address"
     assert asked_for("Where should the parcel go?") == "address"
-    assert asked_for("Откуда забрать груз?") == "address"
+    assert asked_for("Откуда вас встретить?") == "address"
     # a noun names the thing: «куда перезвонить» asks for a number
     assert asked_for("Куда вам перезвонить, на какой номер?") == "phone"
     assert asked_for("Where did you buy the kettle?") is None
@@ -278,21 +278,21 @@ def test_a_read_back_becomes_the_customers_card_when_their_digits_end_it() -> No
 
 def test_a_digit_the_customers_line_lost_is_taken_from_the_read_back_and_marked() -> None:
     chooser = hypotheses()
-    # "six four six, double two eight, nine oh one five": the line lost one of the twos
-    chooser.choose(said("customer", "Okay, 646.289015.", 4.0, 3))
-    operator = EntityExtracted(2, "phone", "646-228-9015", "+16462289015", "operator", 4,
+    # "three one two, double four five, eight six seven oh": the line lost one of the fours
+    chooser.choose(said("customer", "Okay, 312.458670.", 4.0, 3))
+    operator = EntityExtracted(2, "phone", "312-445-8670", "+13124458670", "operator", 4,
                                (0, 12), 7.0, 9.5, 10.0)
     adopted = adopt_readback(operator, "customer", chooser, lambda: 5)
     assert adopted is not None
     card, verdict = adopted
-    assert card.value == "+16462289015" and verdict.matched
+    assert card.value == "+13124458670" and verdict.matched
     assert card.uncertain == ("digit 5",)  # only the operator said it
     # and a slip on the last digit besides: the customer's digit, the mismatch shown
-    slip = replace(operator, value="+16462289016")
+    slip = replace(operator, value="+13124458671")
     adopted = adopt_readback(slip, "customer", chooser, lambda: 6)
     assert adopted is not None
     card, verdict = adopted
-    assert card.value == "+16462289015" and not verdict.matched
+    assert card.value == "+13124458670" and not verdict.matched
     assert set(card.uncertain) == {"digit 5", "digit 11"}
 
 
@@ -300,16 +300,17 @@ def test_an_address_read_back_one_digit_off_gives_the_customers_number_and_a_mis
         ) -> None:
     chooser = hypotheses()
     # "Boulevard" lost on the line: no card from the customer's words
-    chooser.choose(said("customer", "6,400 sunset with ARDS, Los Angeles.", 20.0, 5))
-    operator = EntityExtracted(2, "address", "6500 Sunset Boulevard", "6500 Sunset Boulevard",
-                               "operator", 6, (0, 21), 24.0, 27.0, 27.5)
+    chooser.choose(said("customer", "7,300 lakeshore with Ortz, Tulsa.", 20.0, 5))
+    operator = EntityExtracted(2, "address", "7200 Lakeshore Boulevard",
+                               "7200 Lakeshore Boulevard", "operator", 6, (0, 24), 24.0, 27.0,
+                               27.5)
     adopted = adopt_readback(operator, "customer", chooser, lambda: 7)
     assert adopted is not None
     card, verdict = adopted
-    assert card.value == "6400 Sunset Boulevard" and card.uncertain == ("house",)
-    assert not verdict.matched and verdict.given == "6400 Sunset Boulevard"
+    assert card.value == "7300 Lakeshore Boulevard" and card.uncertain == ("house",)
+    assert not verdict.matched and verdict.given == "7300 Lakeshore Boulevard"
     # a number far from anything the customer said adopts nothing
-    far = replace(operator, value="9100 Sunset Boulevard", raw="9100 Sunset Boulevard")
+    far = replace(operator, value="9100 Lakeshore Boulevard", raw="9100 Lakeshore Boulevard")
     assert adopt_readback(far, "customer", chooser, lambda: 8) is None
 
 

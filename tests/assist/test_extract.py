@@ -276,13 +276,13 @@ def test_a_wrong_address_read_back_names_the_part() -> None:
     ("220 King Street West", "5-220 King Street, Toronto",
      (False, ("street: king west given, king repeated",))),
     # ... but a "West" Whisper's comma put into the city was said
-    ("220 King Street West", "5-220 King Street, West Toronto", (True, ())),
-    ("220 King Street East", "5-220 King Street, West Toronto",
-     (False, ("street: king east given, king repeated",))),
+    ("88 Queen Street West", "3-88 Queen Street, West Hamilton", (True, ())),
+    ("88 Queen Street East", "3-88 Queen Street, West Hamilton",
+     (False, ("street: queen east given, queen repeated",))),
     # the line mangled the street name, the operator slipped on the house: the unit and the
     # other number tell it is this address read back
-    ("27 Fistle Street, flat 1", "37 Assault Street, flat 1",
-     (False, ("street: fistle given, assault repeated", "house: 27 given, 37 repeated"))),
+    ("58 Wexley Road, flat 4", "68 Hexagon Road, flat 4",
+     (False, ("street: wexley given, hexagon repeated", "house: 58 given, 68 repeated"))),
     ("Unit 5, 220 King Street West", "7-220 King Street West",
      (False, ("apartment: 5 given, 7 repeated",))),
     # a street's type is part of its name
@@ -300,7 +300,7 @@ def test_a_read_back_is_compared_across_the_ways_one_address_is_heard(
 
 def test_different_streets_are_no_read_back_of_each_other() -> None:
     assert compare_addresses("Гагарина 32", "Пушкина 14") is None
-    assert compare_addresses("27 Fistle Street, flat 1", "45 Assault Street, flat 1") is None
+    assert compare_addresses("58 Wexley Road, flat 4", "93 Hexagon Road, flat 4") is None
     assert compare_addresses("Лесная, дом 26", "Садовая, дом 36") is None  # one number only
     assert compare_addresses("улица Лесная, дом 26", "улица Садовая, дом 8") is None
     assert compare_addresses("12 Oak Street", "40 Elm Street") is None

@@ -200,7 +200,7 @@ def test_sweet_without_a_number_is_a_word() -> None:
 
 @pytest.mark.parametrize(("text", "value"), [
     # "eight oh six" heard as "A06", right before a street: the house number 806
-    ("A06 Linden Hollow Court, Reno.", "806 Linden Hollow Court, Reno"),
+    ("A27 Linden Hollow Court, Reno.", "827 Linden Hollow Court, Reno"),
     ("It's A14 Maple Avenue.", "814 Maple Avenue"),
     # a unit named with a letter keeps it
     ("Flat 3, 12 Maple Avenue", "Flat 3, 12 Maple Avenue"),
