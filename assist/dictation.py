@@ -71,8 +71,9 @@ PARTS = re.compile(r"^([^:]+?):")
 UNIT_WORD = re.compile(r"\b(?:apartment|apt|suite|unit|flat)\b|квартир|офис|корпус|строени",
                        re.I)
 # a number right after an address, or a word or two later ("Commerce Parkway, please 300",
-# a unit word misheard), may be its unit
-NEXT_NUMBER = re.compile(r"[\s,;:-]*(?:\d|(?:[^\W\d_]+[\s,;:-]+){1,2}?\d{1,4}(?![\w-]))")
+# "Parkway. Please $300": a unit word misheard), may be its unit
+NEXT_NUMBER = re.compile(
+    r"[\s,.;:-]*(?:\$?\d|(?:[^\W\d_]+[\s,.;:-]+){1,2}?\$?\d{1,4}(?![\w-]))")
 WORD_AFTER_NUMBER = re.compile(r" +[a-zа-яё]{3,}")  # a word right after a number, no comma
 STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the card's is its
 # correction: the customer's line mangles street names, operators misread numbers

@@ -734,6 +734,9 @@ def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: floa
     """Number words as digits, spacing tidied, a misheard street name corrected by the gazetteer."""
     value = re.sub(r"\s+", " ", spoken_to_digits(raw)).strip()
     value = re.sub(r"(?<=\d)[_,](?=\d{3}(?!\d)\s+[A-Za-z])", "", value)  # 6,400 Sunset: 6400
+    # "21-15 Commerce Parkway": a house said in pairs ("twenty-one fifteen"), not unit 21 of
+    # house 15 (a unit-house pair, "5-220 King Street", has a house of three digits or more)
+    value = re.sub(r"^(\d\d)-(\d\d)(?=\s+[A-Za-z])", r"\1\2", value)
     if not gazetteer:
         return value
     name = street_name(value)

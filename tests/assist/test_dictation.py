@@ -367,6 +367,9 @@ def test_a_number_a_word_after_an_address_makes_its_unit_uncertain_but_a_zip_doe
     card = EntityExtracted(1, "address", "48 Ferry Road", "48 Ferry Road", "customer", 5,
                            (5, 18), 1.0, 3.0, 3.2)
     assert "apartment" in chooser.uncertain(card)
+    # ... or written as a sum of money after a full stop
+    chooser.choose(said("customer", "It's 48 Ferry Road. Please $300 Texas 78701.", 3.0, 7))
+    assert "apartment" in chooser.uncertain(replace(card, utterance_id=7))
     chooser.choose(said("customer", "It's 48 Ferry Road, Austin, Texas 78701.", 5.0, 6))
     plain = EntityExtracted(2, "address", "48 Ferry Road", "48 Ferry Road", "customer", 6,
                             (5, 18), 5.0, 7.0, 7.2)

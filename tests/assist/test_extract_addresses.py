@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from assist.extract.addresses import address_fields
 from assist.extract.extractor import extract
 from tests.assist.test_extract import entities, run_call
 
@@ -216,3 +217,11 @@ def test_a_letter_a_after_a_unit_word_stays_a_letter() -> None:
 def test_a_house_number_written_with_a_thousands_comma_is_one_number() -> None:
     assert found("6,400 Sunset Boulevard, Los Angeles", "en") == [
         ("6,400 Sunset Boulevard, Los Angeles", "6400 Sunset Boulevard, Los Angeles")]
+
+
+def test_a_house_said_in_pairs_and_written_with_a_hyphen_is_one_number() -> None:
+    # "nineteen forty, Cedar Lane" written "19-40": house 1940, not unit 19 of house 40
+    assert found("Ship it to 19-40 Cedar Lane, Austin.", "en") == [
+        ("19-40 Cedar Lane, Austin", "1940 Cedar Lane, Austin")]
+    # unit 5 of house 220 stays so
+    assert address_fields(found("5-220 Bay Street, Toronto", "en")[0][1])["house"] == "220"
