@@ -366,12 +366,16 @@ def _type_word(lower: str) -> str | None:
         return None
     allowed = 1 if len(lower) < 8 else 2
     sound = _sound(lower)
-    for form in RU_TYPE_FORMS:
-        if len(form) == len(lower) and (
-                sum(a != b for a, b in zip(form, lower, strict=True)) <= allowed
-                or sum(a != b for a, b in zip(_sound(form), sound, strict=True)) <= allowed):
+    for form, form_sound in TYPE_SOUNDS:
+        if len(form) == len(lower) and (differing(form, lower) <= allowed
+                                        or differing(form_sound, sound) <= allowed):
             return form
     return None
+
+
+def differing(first: str, second: str) -> int:
+    """How many places two words of one length differ in (digits or letters)."""
+    return sum(a != b for a, b in zip(first, second, strict=True))
 
 
 # How a Russian word sounds where Whisper's spelling wanders: unstressed о is heard as а,
@@ -384,6 +388,9 @@ def _sound(word: str) -> str:
     """`word` as it sounds, for comparing misheard spellings; the same length."""
     key = word.translate(REDUCED)
     return key[:-1] + key[-1:].translate(DEVOICED)
+
+
+TYPE_SOUNDS = tuple((form, _sound(form)) for form in RU_TYPE_FORMS)  # once, not per word
 
 
 def _repair_type_words(text: str, names: list[Gazetteer]) -> str:
@@ -964,7 +971,7 @@ def _same_numbers(first: dict[str, str], second: dict[str, str]) -> bool:
     off = [name for name in shared if first[name] != second[name]]
     return len(shared) >= 2 and (not off or (
         len(off) == 1 and len(first[off[0]]) == len(second[off[0]])
-        and sum(a != b for a, b in zip(first[off[0]], second[off[0]], strict=True)) == 1))
+        and differing(first[off[0]], second[off[0]]) == 1))
 
 
 def _directional_moved(first: str, second: str, given: str, repeated: str) -> bool:
