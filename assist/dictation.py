@@ -29,9 +29,16 @@ from rapidfuzz import fuzz
 
 from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
-from assist.extract.addresses import EIGHT_AS_A, address_fields, street_name
+from assist.extract.addresses import (
+    EIGHT_AS_A,
+    NUMBER_FIELDS,
+    address_fields,
+    differing,
+    street_name,
+)
 from assist.extract.gazetteer import gazetteer
 from assist.extract.numbers import spoken_to_digits
+from assist.extract.phones import parse_phone
 from assist.extract.registry import Found, finder
 
 Extract = Callable[[str, str], list[Found]]  # (text, language) -> entities
@@ -80,6 +87,7 @@ STREET_CLOSE = 60  # a read-back's street this close (rapidfuzz ratio) to the ca
 KEEP_S = 600.0  # hypotheses are kept this long: past the read-back window (300 s by default)
 ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
 ADOPT_EDITS = 2  # digits a read-back may differ in from what the customer's line heard
+UNKNOWN_REGION = "ZZ"  # an E.164 value carries its country: no region is assumed
 CONTINUED = 2  # a window may finish a number begun in the speaker's last this many windows
 CONTINUE_S = 10.0  # ... that ended this recently (groups with pauses: "416 | 928 | 3371")
 
@@ -196,7 +204,8 @@ class Hypotheses:
 
     def choose(self, event: TranscriptUpdated) -> TranscriptUpdated:
         """The hypothesis to believe: the best, unless it holds no entity and a close rival
-        does (read with the speaker's previous utterance, which a dictation may continue)."""
+        does (read with the speaker's last `CONTINUED` utterances of the `CONTINUE_S`
+        before, which a dictation may continue)."""
         previous = " ".join(text for end, text in self._last.get(event.speaker, [])
                             if event.start - end <= CONTINUE_S)
         best = event.avg_logprob or 0.0
@@ -369,19 +378,24 @@ def _raw(given: EntityExtracted, value: str) -> str:
     return given.raw if value == given.value else value
 
 
+def _parts(given: EntityExtracted, value: str) -> tuple[set[str], set[str]]:
+    """The parts (an address's street, house, unit …) `given` and `value` each have; a
+    phone's or an e-mail's are always all there."""
+    if given.kind != "address":
+        return set(), set()
+    return set(address_fields(given.value)), set(address_fields(value))
+
+
 def _holds_all(given: EntityExtracted, value: str) -> bool:
     """Whether `value` has every part `given` has (an address's unit, say)."""
-    if given.kind != "address":
-        return True
-    return set(address_fields(given.value)) <= set(address_fields(value))
+    ours, theirs = _parts(given, value)
+    return ours <= theirs
 
 
 def _completes(given: EntityExtracted, value: str) -> bool:
     """Whether `value` has every part `given` has, and more (an address's unit, say)."""
-    if given.kind != "address":
-        return True
-    ours, theirs = set(address_fields(given.value)), set(address_fields(value))
-    return ours < theirs
+    ours, theirs = _parts(given, value)
+    return given.kind != "address" or ours < theirs
 
 
 def _with_street(value: str, source: str) -> str:
@@ -435,7 +449,7 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     for position, digit in substituted:
         value[position] = digit
     card_value = country + "".join(value)
-    if not _valid_phone(card_value):
+    if parse_phone(card_value.lstrip("+"), UNKNOWN_REGION, plus=True) is None:
         return None
     verdict = finder("phone").compare(card_value, repeated.value)
     if verdict is None:
@@ -457,19 +471,11 @@ def adopt_readback(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
 
 def _national(value: str) -> str | None:
     """The national significant digits of an E.164 number ("+14155550132" → "4155550132")."""
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
+    number = parse_phone(value.lstrip("+"), UNKNOWN_REGION, plus=True)
+    if number is None:
         return None
     national = phonenumbers.national_significant_number(number)
     return national if value.endswith(national) else None
-
-
-def _valid_phone(value: str) -> bool:
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(value, None))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 def _align(national: str, heard: str) -> tuple[list[tuple[int, str]], list[int], int]:
@@ -526,7 +532,7 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     text, utterance = heard
     digits = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", spoken_to_digits(text))  # "6,400"
     numbers = re.findall(r"\d+[а-яa-z]?", digits.lower())
-    parts = [part for part in ("house", "building", "structure", "apartment") if part in fields]
+    parts = [part for part in NUMBER_FIELDS if part in fields]
     fits, off = _one_number_off([fields[part] for part in parts], numbers)
     if not fits:
         return None
@@ -574,5 +580,5 @@ def _one_number_off(wanted: list[str], numbers: list[str]
         return False, None
     read = missing[0]
     near = {number for number, count in left.items() if count > 0 and len(number) == len(read)
-            and sum(a != b for a, b in zip(number, read, strict=True)) == 1}
+            and differing(number, read) == 1}
     return (True, (read, near.pop())) if len(near) == 1 else (False, None)
