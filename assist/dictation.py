@@ -31,6 +31,7 @@ from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
 from assist.extract.addresses import (
     EIGHT_AS_A,
+    FOR_HOUSE,
     NUMBER_FIELDS,
     address_fields,
     differing,
@@ -308,8 +309,8 @@ def _address_doubts(entity: EntityExtracted, heard: _Heard) -> list[str]:
             # «квартира 9 роста»: «девяносто» heard as a number and the rest of its word
             fields = address_fields(entity.value)
             doubts.append("apartment" if "apartment" in fields else "house")
-    if EIGHT_AS_A.search(entity.raw):
-        doubts.append("house")  # "A06" read as 806: the finder's guess
+    if EIGHT_AS_A.search(entity.raw) or FOR_HOUSE.search(entity.raw):
+        doubts.append("house")  # "A06" read as 806, "for 15th" as 415: the finder's guess
     name = street_name(entity.value)
     known = gazetteer(heard.language if heard.language in ("ru", "en") else "en")
     if name and known.proper(name) is None and not all(
@@ -513,6 +514,7 @@ def _align(national: str, heard: str) -> tuple[list[tuple[int, str]], list[int],
 
 ADOPT_STREET = 70  # how close (rapidfuzz partial ratio) the customer's words are to the street
 SURE_STREET = 90  # ... to take the read-back's street as theirs without asking
+ADOPT_DIGITS = 3  # a street not heard at all is taken on numbers of this many digits
 
 
 def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypotheses,
@@ -520,7 +522,9 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     """An address the operator read back, where the customer's line left no card («Ростов на
     дону с оборной периодом дом 12 квартира 4»), becomes the customer's card when the
     customer was heard saying its house and unit numbers and words close to its street
-    name. Its street stays unsure unless the customer's words were nearly the same.
+    name, or numbers of `ADOPT_DIGITS` digits or more whatever the words ("6,400 tons that
+    go with ARDS": the line lost the street). Its street stays unsure unless the customer's
+    words were nearly the same.
     - One number read back one digit off a number the customer said (6500 for 6400) makes
       the card with the customer's number, marked unsure, and a mismatch: operators
       misread numbers, and the line mishears them.
@@ -539,8 +543,8 @@ def _adopt_address(repeated: EntityExtracted, customer: str, hypotheses: Hypothe
     said = text.lower().replace("ё", "е")
     street = fields["street"]
     score = fuzz.partial_ratio(street, said)
-    if score < ADOPT_STREET:
-        return None
+    if score < ADOPT_STREET and sum(len(fields[part]) for part in parts) < ADOPT_DIGITS:
+        return None  # a street the line lost is taken only on numbers no chance repeats
     value, unsure = repeated.value, [] if score >= SURE_STREET else ["street"]
     if off is not None:  # one number the customer was heard saying otherwise: theirs, asked
         read, theirs = off

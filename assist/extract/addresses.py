@@ -351,6 +351,14 @@ SWEET = re.compile(r"\b[Ss]weet(?=,?\s+#?\d)")
 EIGHT_AS_A = re.compile(
     rf"(?<![\w#-])A(?=\d{{1,4}},?\s+(?:{EN_NAME}\s+){{1,3}}{EN_SUFFIX}(?![\w]))")
 UNIT_BEFORE = re.compile(r"(?i:apartment|apt\.?|suite|unit|flat|no\.?)\s*$")
+# "Commerce Parkway at Sweet 300": Whisper writes the pause before a unit as "at"
+AT_UNIT = re.compile(rf"(?<=[A-Za-z.]) at(?=,? +(?:{EN_UNIT_MARK}|[Ss]weet)(?![\w])"
+                     rf",?\s*#?\s*(?:\d|[A-Z](?![\w])|{EN_NUMW}))")
+# "four fifteen Second Street" heard as "for 15th Second Street": "for" opening a clause,
+# right before a number and a street, is the house's first digit (the card marks it unsure)
+FOR_HOUSE = re.compile(
+    rf"(?:^|(?<=[.,:;!?] ))([Ff]or) (\d{{1,3}}(?:st|nd|rd|th)?)(?=,? +(?:{EN_DIRECTION} +)?"
+    rf"(?:{EN_NAME} +){{1,3}}{EN_SUFFIX}(?![\w]))")
 
 
 def _eight_as_a(text: str) -> str:
@@ -358,6 +366,17 @@ def _eight_as_a(text: str) -> str:
     return EIGHT_AS_A.sub(
         lambda match: match.group() if UNIT_BEFORE.search(text, 0, match.start()) else "8",
         text)
+
+
+def _homophones(text: str) -> str:
+    """`text` with the English words Whisper writes for an address's sounds read as said:
+    "sweet 300" as "suite 300", "Parkway at Suite 300" without the "at", "for 15th Second
+    Street" as house 415 (the number moved left over the "for"); the same length."""
+    text = SWEET.sub(lambda match: match.group()[0] + "uite", text)
+    text = AT_UNIT.sub(",  ", text)
+    text = FOR_HOUSE.sub(
+        lambda match: ("4" + match.group(2)).ljust(len(match.group())), text)
+    return _eight_as_a(text)
 
 
 def _type_word(lower: str) -> str | None:
@@ -481,7 +500,7 @@ def address_view(text: str, language: str | None = None, extra_names: tuple[str,
     if "ru" in languages:
         text = _agree_with_type(_comma_after_type(_repair_type_words(text, names)))
     if "en" in languages:
-        text = _eight_as_a(SWEET.sub(lambda match: match.group()[0] + "uite", text))
+        text = _homophones(text)
     view = list(text)
     words = list(WORD.finditer(text))
     lowers = [match.group().lower().replace("ё", "е") for match in words]

@@ -453,6 +453,18 @@ def test_a_house_read_from_a_letter_is_uncertain() -> None:
     assert "house" in chooser.uncertain(card)
 
 
+def test_a_house_read_from_for_is_uncertain() -> None:
+    # "four twenty Birch Lane" heard as "for 20th Birch Lane": the card says 420, and asks
+    chooser = hypotheses()
+    chooser.choose(said("customer", "for 20th Birch Lane, Boise.", 1.0, 12))
+    found = [item for item in extract("for 20th Birch Lane, Boise.", ENGLISH)
+             if item.kind == "address"]
+    assert [item.value for item in found] == ["420 Birch Lane, Boise"]
+    card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 12,
+                           (0, len(found[0].raw)), 1.0, 3.0, 3.2)
+    assert "house" in chooser.uncertain(card)
+
+
 def _operator_address(value: str, entity_id: int = 20) -> EntityExtracted:
     return EntityExtracted(entity_id, "address", value, value, "operator", 30, (0, len(value)),
                            12.0, 14.0, 14.5)
@@ -473,9 +485,28 @@ def test_an_address_read_back_becomes_the_missing_card_when_its_numbers_were_hea
     # an operator who misreads a number adopts nothing
     wrong = _operator_address("Казань, Спасский переулок, дом 14, квартира 25", 21)
     assert adopt_readback(wrong, "customer", chooser, lambda: 32) is None
-    # nor does a street the customer said nothing like
+    # a street the customer's words are nothing like is taken on numbers of three digits
+    # or more (the line lost the street), and stays unsure
     other = _operator_address("Казань, улица Баумана, дом 14, квартира 52", 22)
-    assert adopt_readback(other, "customer", chooser, lambda: 33) is None
+    adopted = adopt_readback(other, "customer", chooser, lambda: 33)
+    assert adopted is not None and adopted[0].uncertain == ("street",) and adopted[1].matched
+    # ... but not on one or two digits, which a chance number repeats
+    short = hypotheses()
+    short.choose(said("customer", "Казань с пасской периодом дом 5.", 8.0, 24, language="ru"))
+    assert adopt_readback(_operator_address("Казань, улица Баумана, дом 5", 23), "customer",
+                          short, lambda: 36) is None
+
+
+def test_an_address_read_back_is_adopted_where_the_line_lost_the_street() -> None:
+    chooser = hypotheses()
+    # "Lakeshore Boulevard" lost whole; the house came through, and the operator slipped
+    chooser.choose(said("customer", "8,200 shore with Ortz, Tulsa, Oklahoma.", 6.0, 5))
+    operator = _operator_address("8300 Lakeshore Boulevard")
+    adopted = adopt_readback(operator, "customer", chooser, lambda: 37)
+    assert adopted is not None
+    card, verdict = adopted
+    assert card.value == "8200 Lakeshore Boulevard" and card.source == "readback"
+    assert set(card.uncertain) == {"street", "house"} and not verdict.matched
 
 
 def test_an_english_address_read_back_is_adopted_certain_when_the_street_was_heard() -> None:

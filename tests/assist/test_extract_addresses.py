@@ -194,6 +194,29 @@ def test_a_suite_heard_as_sweet_is_the_unit(text: str, value: str) -> None:
     assert [item for _, item in found(text, "en")] == [value]
 
 
+def test_an_at_heard_before_a_unit_is_the_pause_before_it() -> None:
+    # "Harbor Parkway, suite four ten" heard as "Harbor Parkway at Sweet 410"
+    assert [value for _, value in found("880 Harbor Parkway at Sweet 410 Tampa", "en")] == [
+        "880 Harbor Parkway, Suite 410"]
+    assert [value for _, value in found("12 Oak Street at unit B, Reno", "en")] == [
+        "12 Oak Street, unit B, Reno"]
+    # "at" before anything but a unit stays a word
+    assert [value for _, value in found("We met at 12 Oak Street at noon", "en")] == [
+        "12 Oak Street"]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # "four twelve Oak Avenue" heard as "for 12th Oak Avenue": house 412
+    ("for 12th Oak Avenue, apartment 3, Reno.", "412 Oak Avenue, apartment 3, Reno"),
+    ("Sure. For 38 Willow Creek Road.", "438 Willow Creek Road"),
+    # "for" inside a sentence is a word
+    ("A table for 12 at 40 Oak Avenue", "40 Oak Avenue"),
+    ("That is for 9th Street", None),
+])
+def test_a_house_heard_with_for_as_its_first_digit(text: str, value: str | None) -> None:
+    assert [item for _, item in found(text, "en")] == ([value] if value else [])
+
+
 def test_sweet_without_a_number_is_a_word() -> None:
     assert found("That's sweet, 880 Harbor Parkway.", "en") == [
         ("880 Harbor Parkway", "880 Harbor Parkway")]
