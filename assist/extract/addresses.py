@@ -85,7 +85,8 @@ EN_SUFFIX = (
 )
 EN_DIRECTION = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
 EN_NAME = r"(?:[A-Z][\w'.-]*|\d{1,3}(?:st|nd|rd|th))"
-EN_HOUSE_NUMBER = rf"(?:\d{{1,3}}_\d{{3}}|\d{{1,6}}[A-Za-z]?(?:-\d{{1,5}}[A-Za-z]?)?|{EN_NUMW})"
+EN_HOUSE_NUMBER = (rf"(?:\d{{1,3}}_\d{{3}}|\d\d_\d\d|\d{{1,6}}[A-Za-z]?(?:-\d{{1,5}}[A-Za-z]?)?"
+                   rf"|{EN_NUMW})")
 EN_UNIT_MARK = (r"(?i:apartments?|apt\.?|suites?|ste\.?|units?|flats?|floor|fl\.?|building"
                 r"|bldg\.?)")
 EN_UNIT_VALUE = rf"(?:#\s*)?(?:\d{{1,5}}[A-Za-z]?|[A-Z](?![\w])|{EN_NUMW})"
@@ -350,6 +351,11 @@ SWEET = re.compile(r"\b[Ss]weet(?=,?\s+#?\d)")
 # starts with the letter A, right before a street (a unit "A06" is said after its word)
 EIGHT_AS_A = re.compile(
     rf"(?<![\w#-])A(?=\d{{1,4}},?\s+(?:{EN_NAME}\s+){{1,3}}{EN_SUFFIX}(?![\w]))")
+# "ten ninety-five West Pender Street" written "10 95 West Pender Street": a house said in
+# pairs, two two-digit numbers right before a street (the card marks the house unsure)
+PAIR_HOUSE = re.compile(
+    rf"(?<![\w#.,-])(\d\d) (\d\d)(?=,? +(?:{EN_DIRECTION} +)?"
+    rf"(?:{EN_NAME} +){{1,3}}{EN_SUFFIX}(?![\w]))")
 UNIT_BEFORE = re.compile(r"(?i:apartment|apt\.?|suite|unit|flat|no\.?)\s*$")
 # "Commerce Parkway at Sweet 300": Whisper writes the pause before a unit as "at"
 AT_UNIT = re.compile(rf"(?<=[A-Za-z.]) at(?=,? +(?:{EN_UNIT_MARK}|[Ss]weet)(?![\w])"
@@ -486,6 +492,16 @@ def _agree_with_type(text: str) -> str:
     return "".join(out)
 
 
+def _pair_is_house(before: str) -> bool:
+    """Whether two two-digit numbers after `before` are one house said in pairs: not a unit's
+    number ("apartment 12 34 Oak Street") nor the end of a run of digits ("555 12 34"), but
+    for a unit and its number said first ("Suite 800 10 95 West Pender Street")."""
+    if re.search(rf"(?i:{EN_UNIT_MARK})\s*#?\s*$", before):
+        return False
+    return not re.search(r"\d[\s,]*$", before) or re.search(
+        rf"(?i:{EN_UNIT_MARK})\s*#?\s*\d{{1,5}}[A-Za-z]?,?\s*$", before) is not None
+
+
 def _unit_before(text: str, position: int) -> bool:
     return re.search(rf"(?i:{EN_UNIT_MARK})\s*#?\s*$", text[:position]) is not None
 
@@ -535,6 +551,9 @@ def address_view(text: str, language: str | None = None, extra_names: tuple[str,
     joined = "".join(view)
     joined = re.sub(r"(?<=\d),(?=\d{3}(?!\d)\s+[A-Za-z])", "_", joined)  # 1,247 Maple Avenue
     if "en" in languages:
+        joined = PAIR_HOUSE.sub(
+            lambda match: f"{match.group(1)}_{match.group(2)}"
+            if _pair_is_house(joined[: match.start()]) else match.group(), joined)
         for match in EN_HOUSE_COMMA.finditer(joined):
             if not _unit_before(joined, match.start()):  # "apartment 12, Oak Street" stays
                 joined = joined[: match.start(1)] + " " + joined[match.end(1) :]
@@ -760,6 +779,7 @@ def normalise_address(raw: str, gazetteer: tuple[str, ...] = (), min_score: floa
     """Number words as digits, spacing tidied, a misheard street name corrected by the gazetteer."""
     value = re.sub(r"\s+", " ", spoken_to_digits(raw)).strip()
     value = re.sub(r"(?<=\d)[_,](?=\d{3}(?!\d)\s+[A-Za-z])", "", value)  # 6,400 Sunset: 6400
+    value = re.sub(r"(?<![\d_])(\d\d)_(\d\d)(?=\s+[A-Za-z])", r"\1\2", value)  # 10 95: 1095
     # "21-15 Commerce Parkway": a house said in pairs ("twenty-one fifteen"), not unit 21 of
     # house 15 (a unit-house pair, "5-220 King Street", has a house of three digits or more)
     value = re.sub(r"^(\d\d)-(\d\d)(?=\s+[A-Za-z])", r"\1\2", value)

@@ -217,6 +217,18 @@ def test_a_house_heard_with_for_as_its_first_digit(text: str, value: str | None)
     assert [item for _, item in found(text, "en")] == ([value] if value else [])
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    # "twelve forty-seven Maple Avenue" written "12 47 Maple Avenue": house 1247
+    ("Send it to 12 47 Maple Avenue, Tulsa.", "1247 Maple Avenue, Tulsa"),
+    ("Suite 210 18 60 North Elm Street", "Suite 210 1860 North Elm Street"),
+    # a unit's number, or the end of a run of digits, is not half a house
+    ("apartment 12 34 Oak Street", "apartment 12 34 Oak Street"),
+    ("Call 555 12 34 Oak Street", "34 Oak Street"),
+])
+def test_a_house_said_in_pairs_and_written_apart_is_one_number(text: str, value: str) -> None:
+    assert [item for _, item in found(text, "en")] == [value]
+
+
 def test_sweet_without_a_number_is_a_word() -> None:
     assert found("That's sweet, 880 Harbor Parkway.", "en") == [
         ("880 Harbor Parkway", "880 Harbor Parkway")]
