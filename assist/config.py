@@ -308,6 +308,10 @@ class AsrConfig(Settings):
     # A leg locked to Russian never emits Latin letters, one locked to English no Cyrillic
     # (Whisper base writes misheard Russian words in Latin letters on telephone audio).
     script_lock: bool = True
+    # An English model that decodes English dictation windows too (a local model name or
+    # folder; "" = none): its hypotheses join the choice among them. Base and tiny.en mishear
+    # different digits of the same telephone dictation.
+    second_opinion: str = "tiny.en"
     # Languages "auto" may pick from; restricting them avoids wild guesses on short windows.
     auto_languages: tuple[str, ...] = setting(("ru", "en"), check=whisper_language)
     # backend = "openai": an OpenAI-compatible server (assist.asr.remote); `model` above is

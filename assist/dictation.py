@@ -27,18 +27,20 @@ from dataclasses import dataclass, replace
 import phonenumbers
 from rapidfuzz import fuzz
 
+from assist.asr.dictation import CONTINUE_S, CONTINUED, DICTATING_DIGITS
 from assist.context import CallContext
 from assist.events import EntityExtracted, Event, ReadbackChecked, TranscriptUpdated
 from assist.extract.addresses import (
     EIGHT_AS_A,
     FOR_HOUSE,
     NUMBER_FIELDS,
+    PAIR_HOUSE,
     address_fields,
     differing,
     street_name,
 )
 from assist.extract.gazetteer import gazetteer
-from assist.extract.numbers import spoken_to_digits
+from assist.extract.numbers import digit_count, spoken_to_digits
 from assist.extract.phones import parse_phone
 from assist.extract.registry import Found, finder
 
@@ -65,7 +67,6 @@ WHERE = re.compile(r"\b(?:от)?куда\b|\bwhere\s+(?:do|does|should|shall|can
 FOLLOW_UP = re.compile(r"^\W*(?:а|и|and|also)\b[^.!]{0,40}\?\W*$", re.I)
 FOLLOW_UP_S = 60.0  # ... when that question was this recent
 DIGITS = re.compile(r"\d")
-DICTATING_DIGITS = 4  # a window with this many digits (or number words) is dictation
 EXPECT_S = 30.0  # an unanswered ask lapses after this long
 READBACK_S = 20.0  # a read-back is expected this long after the dictation ends
 LOW_CONFIDENCE = -0.45  # a window heard below this average log-probability is unsure whole
@@ -89,13 +90,6 @@ KEEP_S = 600.0  # hypotheses are kept this long: past the read-back window (300 
 ADOPT_WITHIN_S = 30.0  # a read-back looks this far back for the digits the customer said
 ADOPT_EDITS = 2  # digits a read-back may differ in from what the customer's line heard
 UNKNOWN_REGION = "ZZ"  # an E.164 value carries its country: no region is assumed
-CONTINUED = 2  # a window may finish a number begun in the speaker's last this many windows
-CONTINUE_S = 10.0  # ... that ended this recently (groups with pauses: "416 | 928 | 3371")
-
-
-def digit_count(text: str) -> int:
-    """Digits in a text once number words are read as digits."""
-    return len(DIGITS.findall(spoken_to_digits(text)))
 
 
 def asked_for(text: str) -> str | None:
@@ -192,6 +186,7 @@ class _Heard:
     avg_logprob: float | None
     rivals: tuple[str, ...]  # close hypotheses other than the chosen text
     prompted: bool = False  # decoded after a dictation prompt
+    rival: bool = False  # a rival believed over the best, which held no entity
 
 
 class Hypotheses:
@@ -222,7 +217,8 @@ class Hypotheses:
         self._heard[chosen.utterance_id] = _Heard(
             chosen.speaker, chosen.utterance_id, chosen.start, chosen.end, chosen.text,
             chosen.language, chosen.avg_logprob,
-            tuple(text for text, _ in close if text != chosen.text), chosen.prompted)
+            tuple(text for text, _ in close if text != chosen.text), chosen.prompted,
+            chosen is not event)
         self._last[event.speaker] = [*self._last.get(event.speaker, []),
                                      (chosen.end, chosen.text)][-CONTINUED:]
         return chosen
@@ -240,7 +236,8 @@ class Hypotheses:
 
     def uncertain(self, entity: EntityExtracted) -> tuple[str, ...]:
         """The parts of `entity` its utterance's rivals disagree on; "all" when the window
-        was heard with low confidence (or a rival heard another entity there)."""
+        was heard with low confidence, the entity is a rival's that the best hypothesis did
+        not hear, or a rival heard another entity there."""
         heard = self._heard.get(entity.utterance_id)
         if heard is None:
             return ()
@@ -250,6 +247,8 @@ class Hypotheses:
             parts.append("all")
         if entity.span[0] < 0:
             parts.append("all")  # assembled across windows: the joining is itself a guess
+        if heard.rival:
+            parts.append("all")  # the best hypothesis heard no such thing: a rival's guess
         if entity.kind == "address":
             parts += _address_doubts(entity, heard)
         kind = finder(entity.kind)
@@ -309,8 +308,9 @@ def _address_doubts(entity: EntityExtracted, heard: _Heard) -> list[str]:
             # «квартира 9 роста»: «девяносто» heard as a number and the rest of its word
             fields = address_fields(entity.value)
             doubts.append("apartment" if "apartment" in fields else "house")
-    if EIGHT_AS_A.search(entity.raw) or FOR_HOUSE.search(entity.raw):
-        doubts.append("house")  # "A06" read as 806, "for 15th" as 415: the finder's guess
+    if any(pattern.search(entity.raw) for pattern in (EIGHT_AS_A, FOR_HOUSE, PAIR_HOUSE)):
+        # "A06" read as 806, "for 15th" as 415, "10 95" as 1095: the finder's guess
+        doubts.append("house")
     name = street_name(entity.value)
     known = gazetteer(heard.language if heard.language in ("ru", "en") else "en")
     if name and known.proper(name) is None and not all(

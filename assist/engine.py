@@ -33,7 +33,7 @@ from assist.asr.scheduler import (
 )
 from assist.asr.worker import AsrWorker, Outcome
 from assist.audio.source import AudioSource
-from assist.config import EngineConfig, Pace
+from assist.config import LANGUAGE_AUTO, EngineConfig, Pace, replace_config
 from assist.context import CallContext
 from assist.dictation import Expectations
 from assist.endpointer import Endpointer, Window
@@ -103,6 +103,7 @@ class Engine:
         self.config = config
         self._sinks: tuple[EventSink, ...] = (sink,) if sink is not None else ()
         self._recognizer = recognizer
+        self._second: Recognizer | None = None  # asr.second_opinion, loaded with the model
         self._detector_factory = detector_factory
         # by default: dictation (what the operator asked for, digits being said) gets n-best
         # beam search; every other window the fast path
@@ -152,9 +153,33 @@ class Engine:
                 lambda remote, reason: self._switched(remote, reason, lambda: 0.0))
         self._set_state("warming_up", recognizer.describe().location, 0.0)
         recognizer.warm_up()
+        self._second = self._second_opinion()
         self._warm_up_text_stages()
         self._recognizer = recognizer
         self._set_state("ready", recognizer.describe().source, 0.0)
+
+    def _second_opinion(self) -> Recognizer | None:
+        """The English model that decodes English dictation windows too (`asr.second_opinion`),
+        or None: not configured, the model itself, a recognition server, no leg that may be
+        English (every one set to Russian, say), or not loadable here (logged; calls go on
+        with the one model)."""
+        asr = self.config.asr
+        name = asr.second_opinion.strip()
+        legs = self.config.channels.languages
+        english = "en" in legs or (LANGUAGE_AUTO in legs and (
+            "en" in asr.auto_languages or not asr.auto_languages))
+        if not name or name == asr.model or asr.backend != "whisper" or not english:
+            return None  # none asked for, or no English leg to hear
+        try:
+            second = create_recognizer(replace_config(self.config, **{"asr.model": name}).asr)
+            second.warm_up()
+        except Exception as exc:  # a missing model must not cost the call its main one
+            log.warning("asr.second_opinion %r not loaded, going on without it: %s", name, exc)
+            return None
+        if second.multilingual:
+            log.warning("asr.second_opinion %r is not an English-only model; not used", name)
+            return None
+        return second
 
     def describe(self) -> RecognizerInfo | None:
         """The loaded recognizer, or None before `load`."""
@@ -167,6 +192,7 @@ class Engine:
             raise RuntimeError("configure between calls, not during one")
         if config.asr != self.config.asr:
             self._recognizer = None
+            self._second = None
             self._state = None
         if config.rules != self.config.rules or config.origin != self.config.origin:
             muted = self.muted
@@ -388,7 +414,7 @@ class _Call:
         concurrency = (1 if self._pace == "simulated"
                        else int(getattr(self._recognizer, "concurrency", 1)))
         return AsrWorker(self._recognizer, self._config, take, on_done, clock, context,
-                         self._engine._policy, catch_up, concurrency)
+                         self._engine._policy, catch_up, concurrency, self._engine._second)
 
     def audio_until(self, seconds: float) -> None:
         self._engine.stats.audio_s = seconds

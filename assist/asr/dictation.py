@@ -30,6 +30,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assist.asr.options import ChannelState, DecodeOptions
+from assist.extract.numbers import digit_count
+
+# A window with this many digits (or number words) is dictation, asked for or not
+DICTATING_DIGITS = 4
+CONTINUED = 2  # a window may finish a number begun in the speaker's last this many windows
+CONTINUE_S = 10.0  # ... that ended this recently (groups with pauses: "416 | 928 | 3371")
 
 # The words of an address, as the prompt of an address dictation (no example numbers or
 # names: the model copies them into what it hears).
@@ -59,3 +65,14 @@ class DictationPolicy:
         prompt = self.address_prompts.get(state.language) if what == "address" else None
         return DecodeOptions(beam_size=self.beam_size, alternatives=self.alternatives,
                              prompt=prompt, reason=f"dictation:{what}")
+
+    def again(self, state: ChannelState, heard: str) -> DecodeOptions | None:
+        """A window the fast path heard as dictation nobody asked for ("Hi, my mobile is plus
+        double four seven eight …", the call's first words) is decoded again as one: the
+        state only makes the speaker's next windows dictation, and a number said in one
+        breath has no next window. Not a read-back the policy keeps on the fast path (an
+        address's names are heard better greedy)."""
+        if state.repeating is not None or digit_count(heard) < DICTATING_DIGITS:
+            return None
+        return DecodeOptions(beam_size=self.beam_size, alternatives=self.alternatives,
+                             reason="dictation:heard")

@@ -10,7 +10,7 @@ policy asks for more.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,14 @@ class DecodePolicy(Protocol):
     """Chooses a window's options from its channel's state; None: the fast path."""
 
     def choose(self, state: ChannelState) -> DecodeOptions | None: ...
+
+
+@runtime_checkable
+class SecondLook(Protocol):
+    """A policy that may also decode a fast-path window again once its text is known."""
+
+    def again(self, state: ChannelState, heard: str) -> DecodeOptions | None:
+        """Options to decode the window again with; None: keep what the fast path heard."""
 
 
 class FastPath:

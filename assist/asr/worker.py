@@ -8,13 +8,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from assist.asr.dictation import CONTINUE_S, CONTINUED
 from assist.asr.guards import Verdict, judge
-from assist.asr.options import DecodeOptions, DecodePolicy, FastPath, NoContext, WindowContext
+from assist.asr.options import (
+    DecodeOptions,
+    DecodePolicy,
+    FastPath,
+    NoContext,
+    SecondLook,
+    WindowContext,
+)
 from assist.asr.recognizer import Recognition, Recognizer
 from assist.config import LANGUAGE_AUTO, EngineConfig
 from assist.endpointer import Window
+from assist.extract.extractor import extract_with
+from assist.extract.numbers import digit_count
 
 log = logging.getLogger(__name__)
+
+# Most of a number: a dictation window with this many digits and no number in any hypothesis
+# gets the second opinion (fewer: a group of one still being said)
+SECOND_DIGITS = 7
 
 THREAD_NAME = "assist-asr"
 LOOPS = frozenset({"compression_ratio", "repetition"})  # guard verdicts of a decoding loop
@@ -85,6 +99,7 @@ class AsrWorker:
         policy: DecodePolicy | None = None,
         before_window: Callable[[], None] | None = None,
         concurrency: int = 1,
+        second: Recognizer | None = None,
     ) -> None:
         self._recognizer = recognizer
         self._config = config
@@ -94,6 +109,8 @@ class AsrWorker:
         self._context = context or NoContext()
         self._policy = policy or FastPath()
         self._before_window = before_window
+        self._second = second  # an English model for English dictation windows too
+        self._said: dict[int, list[tuple[float, str]]] = {}  # channel -> its last windows
         self.languages = LanguageState(config)
         if concurrency <= 1:
             self._threads = [threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)]
@@ -162,10 +179,48 @@ class AsrWorker:
         return judge(recognition.text, recognition.avg_logprob, recognition.no_speech_prob,
                      recognition.compression_ratio, self._config.guards)
 
+    def _consult(self, window: Window, recognition: Recognition,
+                 options: DecodeOptions | None) -> Recognition:
+        """`recognition` with the second opinion's hypotheses as rivals, where the window is
+        an English dictation that should have made a number or an address and none of its
+        hypotheses does, read with the speaker's last windows: most of a number heard in it
+        (`SECOND_DIGITS` digits or more), no digit heard in it after most of a number (a group
+        heard as words: "Feel free" for "fifty"), or an address asked for and a digit heard.
+        The second model costs as much time again, so it is asked only where the first heard
+        nothing to show, and not on a group of a number still being said (speculation decodes
+        those at every pause, and the next window would wait). A second opinion that fails
+        costs the window nothing."""
+        said = self._said.setdefault(window.channel, [])
+        previous = " ".join(text for end, text in said if window.start - end <= CONTINUE_S)
+        said[:] = [*said, (window.end, recognition.text)][-CONTINUED:]
+        opinion = _second_opinion(options, recognition.language)
+        if self._second is None or opinion is None:
+            return recognition
+        heard, before = digit_count(recognition.text), digit_count(previous)
+        due = (heard >= SECOND_DIGITS or (heard == 0 and before >= SECOND_DIGITS)
+               or (opinion.reason == "dictation:address" and heard > 0))
+        hypotheses = [recognition.text, *(text for text, _ in recognition.alternatives)]
+        if not due or any(self._holds(previous, text) for text in hypotheses):
+            return recognition
+        try:
+            other = self._second.recognize(window.audio, "en", opinion)
+        except Exception:
+            log.exception("the second opinion failed on a %.1f s window", window.duration)
+            return recognition
+        return _with_rivals(recognition, other)
+
+    def _holds(self, previous: str, text: str) -> bool:
+        """Whether `text`, read after `previous`, makes an entity that ends in it."""
+        joined = f"{previous} {text}".strip()
+        start = len(joined) - len(text)
+        return any(item.end > start
+                   for item in extract_with(self._config.extract, joined, "en"))
+
     def process(self, window: Window) -> Outcome:
         if self._before_window is not None:
             self._before_window()
-        options = self._policy.choose(self._context.state(window.channel))
+        state = self._context.state(window.channel)
+        options = self._policy.choose(state)
         started = self._clock()
         begin = time.perf_counter()
         try:
@@ -183,6 +238,16 @@ class AsrWorker:
                     log.info("channel %d: a %.1f s window looped (%s); beam search heard it",
                              window.channel, window.duration, verdict.reason)
                     recognition, verdict, options = again, second, retry
+            if (options is None and verdict.reason is None and self._may_retry(None)
+                    and isinstance(self._policy, SecondLook)):
+                # the fast path heard dictation the context did not expect: decoded again
+                # as one, so that it gets the choice among hypotheses a dictation gets
+                redo = self._policy.again(state, recognition.text)
+                if redo is not None:
+                    again = self._recognizer.recognize(window.audio, language, redo)
+                    if (second := self._judge(again)).reason is None:
+                        recognition, verdict, options = again, second, redo
+            recognition = self._consult(window, recognition, options)
             if recognition.alternatives:  # rivals pass the same text guards as the best
                 rivals = tuple((judged.text, score) for text, score in recognition.alternatives
                                if (judged := judge(text, None, None, None,
@@ -194,3 +259,28 @@ class AsrWorker:
                            options)
         return Outcome(window, recognition, verdict, time.perf_counter() - begin, started,
                        None, options)
+
+
+def _second_opinion(options: DecodeOptions | None, language: str) -> DecodeOptions | None:
+    """How the second opinion decodes a window, or None: only an English dictation window
+    (the customer's line) decoded with rivals; not a read-back (the operator's clean leg)."""
+    if (options is None or options.alternatives <= 0 or language != "en"
+            or not options.reason.startswith("dictation")):
+        return None
+    return replace(options, prompt=None)
+
+
+def _with_rivals(recognition: Recognition, other: Recognition) -> Recognition:
+    """`recognition` with the other model's hypotheses as rivals after its own. Two models'
+    log-probabilities are not on one scale: the other's are shifted so that its best scores
+    as this one's best, and its rivals keep their distance from it."""
+    if other.avg_logprob is None or recognition.avg_logprob is None or not other.text:
+        return recognition
+    shift = recognition.avg_logprob - other.avg_logprob
+    seen = {recognition.text, *(text for text, _ in recognition.alternatives)}
+    added: list[tuple[str, float]] = []
+    for text, score in [(other.text, other.avg_logprob), *other.alternatives]:
+        if text not in seen:
+            seen.add(text)
+            added.append((text, score + shift))
+    return replace(recognition, alternatives=(*recognition.alternatives, *added))

@@ -294,3 +294,8 @@ def _words_of(token: Token) -> list[NumberWord] | None:
         if token.lower in ("o", "oh", "nil"):
             return None  # ambiguous alone; phones handle them in context
     return parts
+
+
+def digit_count(text: str) -> int:
+    """Digits in a text once number words are read as digits."""
+    return sum(character.isdigit() for character in spoken_to_digits(text))

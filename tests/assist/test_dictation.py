@@ -114,6 +114,20 @@ def test_the_policy_decodes_only_dictation_with_n_best_beam_search() -> None:
     assert policy.choose(ChannelState(speaker="operator", repeating="address")) is None
 
 
+def test_a_fast_path_window_heard_as_dictation_is_decoded_again_as_one() -> None:
+    policy = DictationPolicy(beam_size=5, alternatives=4)
+    heard = "Hi, my mobile is plus double four, seven eight three, two six one."
+    options = policy.again(ChannelState(speaker="customer"), heard)
+    assert options is not None and options.alternatives == 4 and options.beam_size == 5
+    assert options.reason == "dictation:heard"
+    assert policy.again(ChannelState(language="ru"), "Мой номер 8 916 300") is not None
+    # talk with a number or two in it stays as heard
+    assert policy.again(ChannelState(), "I paid 30 dollars on the 5th.") is None
+    # an address read back keeps the fast path whatever its numbers
+    assert policy.again(ChannelState(speaker="operator", repeating="address"),
+                        "1240 Lake Shore Drive, apartment 12") is None
+
+
 def test_a_russian_address_dictation_is_decoded_after_the_words_of_an_address() -> None:
     policy = DictationPolicy()
     russian = policy.choose(ChannelState(language="ru", expecting="address"))
@@ -169,6 +183,8 @@ def test_the_first_hypothesis_whose_number_validates_is_chosen() -> None:
                  alternatives=(("8, 9, 1, 5, 3, 0, 6, 44, 0, 7.", -0.25),), logprob=-0.22)
     chosen = chooser.choose(heard)
     assert chosen.text == "8, 9, 1, 5, 3, 0, 6, 44, 0, 7."
+    # the best hypothesis heard no number there: the card is a rival's guess, and asks
+    assert chooser.uncertain(entity("phone", "+79153064407")) == ("all",)
     # a far worse rival is not believed
     far = said("customer", "8, 8, 8, 1, 5, 3, 0, 6, 44, 0, 7.", 1.0, 2, language="ru",
                alternatives=(("8, 9, 1, 5, 3, 0, 6, 44, 0, 7.", -1.5),), logprob=-0.22)
@@ -462,6 +478,17 @@ def test_a_house_read_from_for_is_uncertain() -> None:
     assert [item.value for item in found] == ["420 Birch Lane, Boise"]
     card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 12,
                            (0, len(found[0].raw)), 1.0, 3.0, 3.2)
+    assert "house" in chooser.uncertain(card)
+
+
+def test_a_house_joined_from_two_pairs_is_uncertain() -> None:
+    chooser = hypotheses()
+    chooser.choose(said("customer", "It's 18 60 Elm Street, Reno.", 1.0, 13))
+    found = [item for item in extract("It's 18 60 Elm Street, Reno.", ENGLISH)
+             if item.kind == "address"]
+    assert [item.value for item in found] == ["1860 Elm Street, Reno"]
+    card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 13,
+                           (5, 5 + len(found[0].raw)), 1.0, 3.0, 3.2)
     assert "house" in chooser.uncertain(card)
 
 

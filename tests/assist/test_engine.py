@@ -9,8 +9,9 @@ from assist import ArraySource, Engine, EngineConfig, replace_config
 from assist.asr.options import DecodeOptions
 from assist.asr.recognizer import Recognition
 from assist.asr.worker import LanguageState
-from assist.config import LANGUAGE_AUTO
+from assist.config import LANGUAGE_AUTO, AsrConfig
 from assist.endpointer import Window
+from assist.errors import ModelLoadError
 from assist.events import (
     BacklogReported,
     EngineStateChanged,
@@ -190,3 +191,47 @@ def test_auto_language_is_kept_only_once_clear_on_enough_speech() -> None:
     assert state.language_for(0) == "en"
     state.observe(window(2.0), Recognition("привет", "ru", -0.2, 0.01, 1.0, language_prob=0.99))
     assert state.language_for(0) == "en"  # kept for the call
+
+
+class NamedRecognizer(ScriptedRecognizer):
+    """A recognizer standing for one model: English-only when its name ends in ".en"."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__()
+        self.model = model
+
+    @property
+    def multilingual(self) -> bool:
+        return not self.model.endswith(".en")
+
+
+def test_the_second_opinion_is_loaded_only_where_a_leg_may_be_english(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    created: list[str] = []
+
+    def create(config: AsrConfig) -> NamedRecognizer:
+        if config.model == "missing.en":
+            raise ModelLoadError("no model 'missing.en' here")
+        created.append(config.model)
+        return NamedRecognizer(config.model)
+
+    monkeypatch.setattr("assist.engine.create_recognizer", create)
+
+    def load(**changes: object) -> Engine:
+        engine = Engine(replace_config(EngineConfig(), **changes))
+        engine.load()
+        return engine
+
+    engine = load()  # legs "auto" among ru and en: English may come
+    assert created == ["base", "tiny.en"] and engine._second is not None
+    created.clear()
+    engine = load(**{"channels.languages": ("ru", "ru")})  # a Russian desk: one model
+    assert created == ["base"] and engine._second is None
+    created.clear()
+    assert load(**{"asr.second_opinion": ""})._second is None and created == ["base"]
+    created.clear()
+    assert load(**{"asr.second_opinion": "small"})._second is None  # not English-only
+    # a second opinion that cannot load costs nothing but a line in the log
+    engine = load(**{"asr.second_opinion": "missing.en"})
+    assert engine.loaded and engine._second is None
+    assert "missing.en" in caplog.text

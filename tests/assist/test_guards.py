@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assist.asr.dictation import DictationPolicy
 from assist.asr.guards import collapse_repeats, judge
-from assist.asr.options import DecodeOptions
+from assist.asr.options import ChannelState, DecodeOptions
 from assist.asr.recognizer import Recognition
 from assist.asr.worker import AsrWorker
-from assist.config import EngineConfig, GuardConfig
+from assist.config import EngineConfig, GuardConfig, replace_config
 from assist.endpointer import Window
 from assist.vad import Audio
 from tests.helpers.fakes import ScriptedRecognizer, silence
@@ -81,6 +82,110 @@ def test_dictated_digits_survive() -> None:
 def test_judge_never_raises(text: str) -> None:
     verdict = judge(text, -0.5, 0.2, 1.5, CONFIG)
     assert verdict.reason is not None or verdict.text.strip()
+
+
+class MishearsGreedily(ScriptedRecognizer):
+    """Greedy decoding hears digits that make no number; beam search has a rival that does."""
+
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
+        super().recognize(audio, language, options)
+        if options is not None and options.alternatives:
+            return Recognition("My mobile is 4, 7, 8, 3, 2, 9, 4, 6.", "en", -0.4, 0.1, 1.3,
+                               alternatives=(("My mobile is 4 7 8 3 2 1 1 9 4 0 6.", -0.5),))
+        return Recognition(self.text or "", "en", -0.4, 0.1, 1.3)
+
+
+def test_a_window_heard_as_dictation_on_the_fast_path_is_decoded_again_for_rivals() -> None:
+    window = Window(1, silence(3.0), 0.0, 3.0, 3.0, 3.0, "silence", 3.0)
+    recognizer = MishearsGreedily(text="My mobile is 4, 7, 8, 3, 2, 1, 9, 4, 6.")
+    outcome = AsrWorker(recognizer, EngineConfig(), lambda: None, lambda outcome: None,
+                        time.perf_counter, policy=DictationPolicy()).process(window)
+    assert outcome.options is not None and outcome.options.reason == "dictation:heard"
+    assert outcome.recognition is not None and len(outcome.recognition.alternatives) == 1
+    assert len(recognizer.calls) == 2  # greedy, then the dictation's beam search
+    # a window without dictation is decoded once
+    chat = MishearsGreedily(text="I'd like to change my delivery day.")
+    outcome = AsrWorker(chat, EngineConfig(), lambda: None, lambda outcome: None,
+                        time.perf_counter, policy=DictationPolicy()).process(window)
+    assert outcome.options is None and len(chat.calls) == 1
+
+
+class HearsInLanguage(ScriptedRecognizer):
+    """A model that hears the same digits with its own rivals, in the leg's language."""
+
+    def __init__(self, best: tuple[str, float], rival: tuple[str, float]) -> None:
+        super().__init__()
+        self.best, self.rival = best, rival
+
+    def recognize(self, audio: Audio, language: str,
+                  options: DecodeOptions | None = None) -> Recognition:
+        super().recognize(audio, language, options)
+        return Recognition(self.best[0], language, self.best[1], 0.1, 1.2,
+                           alternatives=(self.rival,) if options and options.alternatives else ())
+
+
+class Leg:
+    def __init__(self, state: ChannelState) -> None:
+        self._state = state
+
+    def state(self, channel: int) -> ChannelState:
+        return self._state
+
+
+def test_an_english_dictation_window_gets_the_second_models_hypotheses_as_rivals() -> None:
+    window = Window(1, silence(3.0), 0.0, 3.0, 3.0, 3.0, "silence", 3.0)
+
+    def run(state: ChannelState, language: str = "en", said: str = "4, 4, 4, 2, 3, 8, 8, 1, 5."
+            ) -> tuple[Recognition, int]:
+        main = HearsInLanguage((said, -0.2), ("4, 0, 4, 2, 3", -0.3))
+        second = HearsInLanguage(("404-263-8815", -0.5), ("404 263 88", -0.9))
+        worker = AsrWorker(main, replace_config(EngineConfig(), **{
+            "channels.languages": (language, language)}), lambda: None, lambda outcome: None,
+            time.perf_counter, Leg(state), DictationPolicy(), second=second)
+        outcome = worker.process(window)
+        assert outcome.recognition is not None
+        return outcome.recognition, len(second.calls)
+
+    heard, asked = run(ChannelState(speaker="customer", expecting="phone"))
+    assert asked == 1 and heard.text == "4, 4, 4, 2, 3, 8, 8, 1, 5."  # the main model's best
+    # the second model's best scores as the main one's best; its rival keeps its distance
+    assert heard.alternatives == (("4, 0, 4, 2, 3", -0.3), ("404-263-8815", -0.2),
+                                  ("404 263 88", pytest.approx(-0.6)))
+    # a number the main model heard needs no second opinion (it costs as much time again)
+    asked = ChannelState(speaker="customer", expecting="phone")
+    assert run(asked, said="Area code 303, then 552-1987.")[1] == 0
+    # nor does a first group of one still being said (the next window would wait for it)
+    assert run(asked, said="4, 1, 5,")[1] == 0
+    # a read-back on the operator's clean leg, a Russian leg, and talk: one model only
+    assert run(ChannelState(speaker="operator", repeating="phone"))[1] == 0
+    assert run(ChannelState(speaker="customer", expecting="phone"), "ru")[1] == 0
+    assert run(ChannelState(speaker="customer"), said="Thanks, that's all.")[1] == 0
+    # digits nobody asked for are dictation all the same
+    assert run(ChannelState(speaker="customer"))[1] == 1
+
+
+def test_a_group_heard_as_words_after_most_of_a_number_gets_the_second_opinion() -> None:
+    second = HearsInLanguage(("50.", -0.9), ("30.", -1.4))
+    heard = iter([("three one two", -0.4), ("7, 7, 9, 26", -0.4), ("Feel free.", -0.9)])
+
+    class Hears(HearsInLanguage):
+        def recognize(self, audio: Audio, language: str,
+                      options: DecodeOptions | None = None) -> Recognition:
+            self.best = next(heard)
+            return super().recognize(audio, language, options)
+
+    worker = AsrWorker(Hears(("", 0.0), ("Feel three.", -1.0)), replace_config(
+        EngineConfig(), **{"channels.languages": ("en", "en")}), lambda: None,
+        lambda outcome: None, time.perf_counter,
+        Leg(ChannelState(speaker="customer", dictating=True)), DictationPolicy(),
+        second=second)
+    for start in (0.0, 2.0):  # the first groups: not yet most of a number, no second opinion
+        worker.process(Window(1, silence(1.0), start, start + 1.0, 0.0, 0.0, "silence", 1.0))
+    assert not second.calls
+    outcome = worker.process(Window(1, silence(1.0), 4.0, 5.0, 0.0, 0.0, "silence", 1.0))
+    assert len(second.calls) == 1 and outcome.recognition is not None
+    assert ("50.", -0.9) in outcome.recognition.alternatives
 
 
 class LoopsGreedily(ScriptedRecognizer):
