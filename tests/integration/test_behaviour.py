@@ -6,7 +6,8 @@ split into recognition and the call pipeline (the split changed no line), and re
 the extractor (issue 17) and dictation decoding (issue 16) changed what is found, on purpose,
 and again when Russian address dictation got its prompt and a dictation its longer window
 (issue 16: the RU demo and ru01 hear the address better; en02's PO box window ends on
-silence instead of the soft limit).
+silence instead of the soft limit), and when the operator's "Parkway at Sweet 300" became a
+unit that completes en02's customer card (issue 16).
 Text, entities, read-backs, suggestions, decisions and checklists must stay the same, in the
 same order; timing fields (which follow the machine's speed) are left out.
 A deliberate change of behaviour (a new demo call, a better extractor) regenerates them:
