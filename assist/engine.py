@@ -199,7 +199,10 @@ class Engine:
             self._rules = self._rules_for(config)
             if self._rules is not None and muted:
                 self._rules.set_muted(True)
+        languages = config.channels.languages != self.config.channels.languages
         self.config = config
+        if languages and self._recognizer is not None:
+            self._second = self._second_opinion()  # an English leg may have come or gone
 
     def _warm_up_text_stages(self) -> None:
         """The extractor's and matcher's first use loads data (phone metadata per region,

@@ -190,11 +190,13 @@ class AsrWorker:
         nothing to show, and not on a group of a number still being said (speculation decodes
         those at every pause, and the next window would wait). A second opinion that fails
         costs the window nothing."""
+        if self._second is None:
+            return recognition
         said = self._said.setdefault(window.channel, [])
         previous = " ".join(text for end, text in said if window.start - end <= CONTINUE_S)
         said[:] = [*said, (window.end, recognition.text)][-CONTINUED:]
         opinion = _second_opinion(options, recognition.language)
-        if self._second is None or opinion is None:
+        if opinion is None:
             return recognition
         heard, before = digit_count(recognition.text), digit_count(previous)
         due = (heard >= SECOND_DIGITS or (heard == 0 and before >= SECOND_DIGITS)

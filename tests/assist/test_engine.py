@@ -227,6 +227,9 @@ def test_the_second_opinion_is_loaded_only_where_a_leg_may_be_english(
     created.clear()
     engine = load(**{"channels.languages": ("ru", "ru")})  # a Russian desk: one model
     assert created == ["base"] and engine._second is None
+    # the desk takes English calls from now on: the model stays, the second one comes
+    engine.configure(replace_config(engine.config, **{"channels.languages": ("ru", "en")}))
+    assert created == ["base", "tiny.en"] and engine.loaded and engine._second is not None
     created.clear()
     assert load(**{"asr.second_opinion": ""})._second is None and created == ["base"]
     created.clear()
