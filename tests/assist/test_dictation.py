@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from assist.asr.dictation import DictationPolicy
 from assist.asr.options import ChannelState
 from assist.context import CallContext
@@ -457,38 +459,21 @@ def test_a_number_run_into_a_word_fragment_makes_that_part_uncertain() -> None:
     assert chooser.uncertain(clean) == ()
 
 
-def test_a_house_read_from_a_letter_is_uncertain() -> None:
+@pytest.mark.parametrize(("heard", "value"), [
     # "eight twelve Maple Avenue" heard as "A12 Maple Avenue": the card says 812, and asks
+    ("A12 Maple Avenue, Tulsa.", "812 Maple Avenue, Tulsa"),
+    # "four twenty Birch Lane" heard as "for 20th Birch Lane": 420
+    ("for 20th Birch Lane, Boise.", "420 Birch Lane, Boise"),
+    # "eighteen sixty Elm Street" written "18 60 Elm Street": 1860
+    ("It's 18 60 Elm Street, Reno.", "1860 Elm Street, Reno"),
+])
+def test_a_house_the_finder_read_from_other_words_is_uncertain(heard: str, value: str) -> None:
     chooser = hypotheses()
-    chooser.choose(said("customer", "A12 Maple Avenue, Tulsa.", 1.0, 11))
-    found = [item for item in extract("A12 Maple Avenue, Tulsa.", ENGLISH)
-             if item.kind == "address"]
-    assert [item.value for item in found] == ["812 Maple Avenue, Tulsa"]
+    chooser.choose(said("customer", heard, 1.0, 11))
+    found = [item for item in extract(heard, ENGLISH) if item.kind == "address"]
+    assert [item.value for item in found] == [value]
     card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 11,
-                           (0, len(found[0].raw)), 1.0, 3.0, 3.2)
-    assert "house" in chooser.uncertain(card)
-
-
-def test_a_house_read_from_for_is_uncertain() -> None:
-    # "four twenty Birch Lane" heard as "for 20th Birch Lane": the card says 420, and asks
-    chooser = hypotheses()
-    chooser.choose(said("customer", "for 20th Birch Lane, Boise.", 1.0, 12))
-    found = [item for item in extract("for 20th Birch Lane, Boise.", ENGLISH)
-             if item.kind == "address"]
-    assert [item.value for item in found] == ["420 Birch Lane, Boise"]
-    card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 12,
-                           (0, len(found[0].raw)), 1.0, 3.0, 3.2)
-    assert "house" in chooser.uncertain(card)
-
-
-def test_a_house_joined_from_two_pairs_is_uncertain() -> None:
-    chooser = hypotheses()
-    chooser.choose(said("customer", "It's 18 60 Elm Street, Reno.", 1.0, 13))
-    found = [item for item in extract("It's 18 60 Elm Street, Reno.", ENGLISH)
-             if item.kind == "address"]
-    assert [item.value for item in found] == ["1860 Elm Street, Reno"]
-    card = EntityExtracted(1, "address", found[0].raw, found[0].value, "customer", 13,
-                           (5, 5 + len(found[0].raw)), 1.0, 3.0, 3.2)
+                           (found[0].start, found[0].end), 1.0, 3.0, 3.2)
     assert "house" in chooser.uncertain(card)
 
 
