@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pytest
 
@@ -235,6 +237,7 @@ def test_the_second_opinion_is_loaded_only_where_a_leg_may_be_english(
     created.clear()
     assert load(**{"asr.second_opinion": "small"})._second is None  # not English-only
     # a second opinion that cannot load costs nothing but a line in the log
-    engine = load(**{"asr.second_opinion": "missing.en"})
+    with caplog.at_level(logging.WARNING, logger="assist.engine"):
+        engine = load(**{"asr.second_opinion": "missing.en"})
     assert engine.loaded and engine._second is None
     assert "missing.en" in caplog.text
