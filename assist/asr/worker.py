@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Most of a number: a dictation window with this many digits and no number in any hypothesis
 # gets the second opinion (fewer: a group of one still being said)
 SECOND_DIGITS = 7
+# ... on a tentative window (decoded at a pause, void if the speaker goes on): a whole number
+# of digits, since a pause inside a dictation leaves most of one in it
+FULL_DIGITS = 10
 
 THREAD_NAME = "assist-asr"
 LOOPS = frozenset({"compression_ratio", "repetition"})  # guard verdicts of a decoding loop
@@ -199,7 +202,8 @@ class AsrWorker:
         if opinion is None:
             return recognition
         heard, before = digit_count(recognition.text), digit_count(previous)
-        due = (heard >= SECOND_DIGITS or (heard == 0 and before >= SECOND_DIGITS)
+        most = FULL_DIGITS if window.tentative else SECOND_DIGITS
+        due = (heard >= most or (heard == 0 and before >= SECOND_DIGITS)
                or (opinion.reason == "dictation:address" and heard > 0))
         hypotheses = [recognition.text, *(text for text, _ in recognition.alternatives)]
         if not due or any(self._holds(previous, text) for text in hypotheses):

@@ -165,6 +165,24 @@ def test_an_english_dictation_window_gets_the_second_models_hypotheses_as_rivals
     assert run(ChannelState(speaker="customer"))[1] == 1
 
 
+def test_a_tentative_window_gets_the_second_opinion_only_for_a_whole_number() -> None:
+    # decoded at a pause the speaker may go on from: most of a number is still being said
+    tentative = Window(1, silence(3.0), 0.0, 3.0, 3.0, 3.0, "tentative", 3.0, tentative=True)
+
+    def asked(said: str) -> int:
+        second = HearsInLanguage(("7 1 8 3 4 5 9 2", -0.5), ("7 1 8 3", -0.9))
+        worker = AsrWorker(HearsInLanguage((said, -0.3), ("7, 1, 8", -0.4)), replace_config(
+            EngineConfig(), **{"channels.languages": ("en", "en")}), lambda: None,
+            lambda outcome: None, time.perf_counter,
+            Leg(ChannelState(speaker="customer", dictating=True)), DictationPolicy(),
+            second=second)
+        worker.process(tentative)
+        return len(second.calls)
+
+    assert asked("Seven, one, eight, three, four, five, nine.") == 0  # seven digits: wait
+    assert asked("4, 4, 4, 2, 3, 8, 8, 1, 5, 5.") == 1  # ten digits and no number: ask
+
+
 def test_a_group_heard_as_words_after_most_of_a_number_gets_the_second_opinion() -> None:
     second = HearsInLanguage(("50.", -0.9), ("30.", -1.4))
     heard = iter([("three one two", -0.4), ("7, 7, 9, 26", -0.4), ("Feel free.", -0.9)])
