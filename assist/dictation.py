@@ -39,6 +39,7 @@ from assist.extract.addresses import (
     differing,
     street_name,
 )
+from assist.extract.extractor import ends_entity
 from assist.extract.gazetteer import gazetteer
 from assist.extract.numbers import digit_count, spoken_to_digits
 from assist.extract.phones import parse_phone
@@ -230,9 +231,7 @@ class Hypotheses:
             del self._heard[utterance_id]
 
     def _holds(self, previous: str, text: str, language: str) -> bool:
-        joined = f"{previous} {text}".strip()
-        start = len(joined) - len(text)
-        return any(item.end > start for item in self._extract(joined, language))
+        return ends_entity(lambda joined: self._extract(joined, language), previous, text)
 
     def uncertain(self, entity: EntityExtracted) -> tuple[str, ...]:
         """The parts of `entity` its utterance's rivals disagree on; "all" when the window

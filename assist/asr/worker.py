@@ -21,7 +21,7 @@ from assist.asr.options import (
 from assist.asr.recognizer import Recognition, Recognizer
 from assist.config import LANGUAGE_AUTO, EngineConfig
 from assist.endpointer import Window
-from assist.extract.extractor import extract_with
+from assist.extract.extractor import ends_entity, extract_with
 from assist.extract.numbers import digit_count
 
 log = logging.getLogger(__name__)
@@ -216,11 +216,8 @@ class AsrWorker:
         return _with_rivals(recognition, other)
 
     def _holds(self, previous: str, text: str) -> bool:
-        """Whether `text`, read after `previous`, makes an entity that ends in it."""
-        joined = f"{previous} {text}".strip()
-        start = len(joined) - len(text)
-        return any(item.end > start
-                   for item in extract_with(self._config.extract, joined, "en"))
+        return ends_entity(lambda joined: extract_with(self._config.extract, joined, "en"),
+                           previous, text)
 
     def process(self, window: Window) -> Outcome:
         if self._before_window is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assist.config import ExtractConfig
@@ -61,6 +62,14 @@ def extract(
     found.sort(key=lambda item: item.start)  # stable: registration order breaks ties
     return found
 
+
+
+def ends_entity(find: Callable[[str], list[Found]], previous: str, text: str) -> bool:
+    """Whether `text`, read after `previous` (the speaker's last windows), makes an entity
+    that ends in it: a number begun in earlier windows and finished in this one counts."""
+    joined = f"{previous} {text}".strip()
+    start = len(joined) - len(text)
+    return any(item.end > start for item in find(joined))
 
 
 def extract_with(config: ExtractConfig, text: str, language: str | None) -> list[Found]:
